@@ -1,0 +1,507 @@
+//! X.509 certificates and the facts operators ask about them.
+//!
+//! A [`Certificate`] is parsed once from DER (x509-cert does the structural decoding) and then
+//! answers questions cheaply: names, validity, SANs, key ids, constraints, algorithms and
+//! fingerprints. It keeps the exact input bytes, and hands out the raw signed TBSCertificate, raw
+//! names and raw key info sliced from them — Go verifies and compares those byte-for-byte, and
+//! re-encoding would change some real certificates.
+//!
+//! Parsing mirrors what Go's `x509.ParseCertificate` refuses: malformed DER, trailing bytes,
+//! inner and outer signature algorithms that differ, duplicate extensions, malformed values of
+//! the extensions Go reads at parse time, negative serial numbers, and public keys of a known
+//! algorithm that Go cannot load. It is lenient where Go is: serial numbers of any length,
+//! an explicitly encoded `cA FALSE`, unknown critical extensions (the verifier rejects those).
+
+mod algorithm;
+mod ext;
+mod tlv;
+
+use std::fmt;
+use std::net::IpAddr;
+use std::ops::Range;
+use std::sync::Arc;
+
+use aws_lc_rs::digest;
+use const_oid::ObjectIdentifier;
+use der::Decode as _;
+
+pub use algorithm::{EcCurve, HashAlgorithm, PublicKeyAlgorithm, SignatureAlgorithm};
+pub use ext::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
+
+use crate::pem::{self, PemError};
+use crate::{Limits, Position, Timestamp};
+
+/// Why bytes are not a certificate Go would accept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CertError {
+    /// The DER is larger than `Limits::max_der_bytes`.
+    #[error("certificate is {size} bytes, more than the limit of {limit}")]
+    TooLarge {
+        /// DER size in bytes.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The bytes are not a DER-encoded X.509 certificate.
+    #[error("malformed certificate DER{}: {message}", position.map(|p| format!(" at {p}")).unwrap_or_default())]
+    Der {
+        /// What the decoder objected to.
+        message: String,
+        /// Where, as a byte offset into the DER, when the decoder knows.
+        position: Option<Position>,
+    },
+    /// The signature algorithm inside the signed part differs from the one outside it.
+    #[error("inner and outer signature algorithm identifiers don't match")]
+    SignatureAlgorithmMismatch,
+    /// The serial number is negative (Go refuses these since Go 1.23).
+    #[error("negative serial number")]
+    NegativeSerialNumber,
+    /// An extension appears twice.
+    #[error("duplicate extension {oid}")]
+    DuplicateExtension {
+        /// The repeated extension's dotted OID.
+        oid: String,
+    },
+    /// An extension Go reads at parse time is malformed.
+    #[error("extension {oid}: {reason}")]
+    MalformedExtension {
+        /// The extension's dotted OID.
+        oid: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The public key is of an algorithm Go knows but cannot load.
+    #[error("public key: {reason}")]
+    PublicKey {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// PEM input holds no `CERTIFICATE` block.
+    #[error("no CERTIFICATE block in the PEM input")]
+    NoCertificateBlock,
+    /// The PEM input exceeds a budget.
+    #[error(transparent)]
+    Pem(#[from] PemError),
+}
+
+/// One certificate extension as it appears in the DER.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extension<'a> {
+    /// The extension's OID.
+    pub oid: ObjectIdentifier,
+    /// The `critical` flag.
+    pub critical: bool,
+    /// The contents of `extnValue` (the DER of the extension's own value).
+    pub value: &'a [u8],
+}
+
+/// Go's parsing profile for x509-cert: serial numbers are not limited in length (Go reads them as
+/// big integers); the sign is checked separately with Go's error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+struct GoProfile;
+
+impl x509_cert::certificate::Profile for GoProfile {
+    fn check_serial_number(_serial: &x509_cert::serial_number::SerialNumber<Self>) -> der::Result<()> {
+        Ok(())
+    }
+}
+
+type Parsed = x509_cert::certificate::CertificateInner<GoProfile>;
+
+/// A parsed X.509 certificate. Cloning is cheap (the parsed form is shared).
+///
+/// ```
+/// use okd_trust::{Certificate, Timestamp};
+/// # let pem = rcgen::generate_simple_self_signed(vec!["api-int.example.com".into()]).unwrap().cert.pem();
+/// let cert = Certificate::from_pem(pem.as_bytes())?;
+/// assert!(cert.is_self_issued());
+/// assert_eq!(cert.dns_names(), ["api-int.example.com"]);
+/// let at = Timestamp::parse_rfc3339("2024-05-01T00:00:00Z").unwrap();
+/// assert!(cert.is_valid_at(at));
+/// println!("{} expires {}", cert.subject(), cert.not_after());
+/// # Ok::<(), okd_trust::cert::CertError>(())
+/// ```
+#[derive(Clone)]
+pub struct Certificate(Arc<Inner>);
+
+struct Inner {
+    der: Box<[u8]>,
+    parsed: Parsed,
+    tbs: Range<usize>,
+    issuer: Range<usize>,
+    subject: Range<usize>,
+    spki: Range<usize>,
+    public_key: PublicKeyAlgorithm,
+    signature_algorithm: SignatureAlgorithm,
+    not_before: Timestamp,
+    not_after: Timestamp,
+    facts: ext::Facts,
+    sha256: [u8; 32],
+    sha1: [u8; 20],
+}
+
+impl Certificate {
+    /// Parses a DER certificate with the default [`Limits`].
+    pub fn from_der(der: &[u8]) -> Result<Self, CertError> {
+        Self::from_der_with_limits(der, &Limits::default())
+    }
+
+    /// Parses a DER certificate, refusing one larger than `limits.max_der_bytes`.
+    pub fn from_der_with_limits(der: &[u8], limits: &Limits) -> Result<Self, CertError> {
+        if der.len() > limits.max_der_bytes {
+            return Err(CertError::TooLarge { size: der.len(), limit: limits.max_der_bytes });
+        }
+        let parsed = Parsed::from_der(der).map_err(|e| CertError::Der {
+            message: e.kind().to_string(),
+            position: e.position().map(|p| Position::at_byte(u32::from(p) as usize)),
+        })?;
+        let layout = Layout::read(der)
+            .ok_or_else(|| CertError::Der { message: "unexpected certificate structure".into(), position: None })?;
+        if der[layout.inner_sig_alg.clone()] != der[layout.outer_sig_alg.clone()] {
+            return Err(CertError::SignatureAlgorithmMismatch);
+        }
+        let tbs = parsed.tbs_certificate();
+        if tbs.serial_number().as_bytes().first().is_some_and(|b| b & 0x80 != 0) {
+            return Err(CertError::NegativeSerialNumber);
+        }
+
+        let sig_ai = algorithm::algorithm_id(&der[layout.outer_sig_alg.clone()]).ok_or_else(|| CertError::Der {
+            message: "malformed signature algorithm".into(),
+            position: Some(Position::at_byte(layout.outer_sig_alg.start)),
+        })?;
+        let signature_algorithm = algorithm::signature_algorithm(&sig_ai);
+        let spki = tbs.subject_public_key_info();
+        let key_ai = algorithm::algorithm_id(&der[layout.spki_alg.clone()]).ok_or_else(|| CertError::Der {
+            message: "malformed public key algorithm".into(),
+            position: Some(Position::at_byte(layout.spki_alg.start)),
+        })?;
+        let public_key = algorithm::public_key_algorithm(&key_ai, spki.subject_public_key.raw_bytes())
+            .map_err(|reason| CertError::PublicKey { reason })?;
+
+        let mut facts = ext::Facts::default();
+        let mut seen: Vec<ObjectIdentifier> = Vec::new();
+        for e in tbs.extensions().map(|v| v.as_slice()).unwrap_or_default() {
+            if seen.contains(&e.extn_id) {
+                return Err(CertError::DuplicateExtension { oid: e.extn_id.to_string() });
+            }
+            seen.push(e.extn_id);
+            facts
+                .absorb(&e.extn_id, e.extn_value.as_bytes())
+                .map_err(|reason| CertError::MalformedExtension { oid: e.extn_id.to_string(), reason })?;
+        }
+
+        let seconds = |t: x509_cert::time::Time| {
+            Timestamp::from_unix_seconds(i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX))
+        };
+        let not_before = seconds(tbs.validity().not_before);
+        let not_after = seconds(tbs.validity().not_after);
+
+        let mut sha256 = [0u8; 32];
+        sha256.copy_from_slice(digest::digest(&digest::SHA256, der).as_ref());
+        let mut sha1 = [0u8; 20];
+        sha1.copy_from_slice(digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, der).as_ref());
+
+        Ok(Certificate(Arc::new(Inner {
+            der: der.into(),
+            parsed,
+            tbs: layout.tbs,
+            issuer: layout.issuer,
+            subject: layout.subject,
+            spki: layout.spki,
+            public_key,
+            signature_algorithm,
+            not_before,
+            not_after,
+            facts,
+            sha256,
+            sha1,
+        })))
+    }
+
+    /// Parses the first `CERTIFICATE` block of PEM text (other blocks and text are ignored).
+    ///
+    /// Like Go's `AppendCertsFromPEM`, a `CERTIFICATE` block carrying headers is not a certificate.
+    pub fn from_pem(input: &[u8]) -> Result<Self, CertError> {
+        let limits = Limits::default();
+        let blocks = pem::decode_all(input, &limits)?;
+        let block = blocks
+            .iter()
+            .find(|b| b.label == "CERTIFICATE" && b.headers.is_empty())
+            .ok_or(CertError::NoCertificateBlock)?;
+        Self::from_der_with_limits(&block.contents, &limits)
+    }
+
+    /// The certificate exactly as it was parsed.
+    pub fn der(&self) -> &[u8] {
+        &self.0.der
+    }
+
+    /// The certificate as one canonical PEM block.
+    pub fn to_pem(&self) -> String {
+        pem::encode("CERTIFICATE", self.der())
+    }
+
+    /// The subject as an RFC 4514 string (most specific attribute first, e.g.
+    /// `CN=kube-apiserver-lb-signer,OU=openshift`). Attributes without a known short name are
+    /// written as `OID=#hex`.
+    pub fn subject(&self) -> String {
+        self.0.parsed.tbs_certificate().subject().to_string()
+    }
+
+    /// The issuer as an RFC 4514 string.
+    pub fn issuer(&self) -> String {
+        self.0.parsed.tbs_certificate().issuer().to_string()
+    }
+
+    /// The DER of the subject Name, exactly as in the certificate (Go matches issuers to subjects
+    /// on these bytes).
+    pub fn raw_subject(&self) -> &[u8] {
+        &self.0.der[self.0.subject.clone()]
+    }
+
+    /// The DER of the issuer Name, exactly as in the certificate.
+    pub fn raw_issuer(&self) -> &[u8] {
+        &self.0.der[self.0.issuer.clone()]
+    }
+
+    /// The serial number as lower-case hex of its magnitude (no sign octet, no separators).
+    pub fn serial_hex(&self) -> String {
+        let bytes = self.0.parsed.tbs_certificate().serial_number().as_bytes();
+        let bytes = match bytes {
+            [0, rest @ ..] if !rest.is_empty() => rest,
+            all => all,
+        };
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Start of the validity period (inclusive).
+    pub fn not_before(&self) -> Timestamp {
+        self.0.not_before
+    }
+
+    /// End of the validity period (inclusive).
+    pub fn not_after(&self) -> Timestamp {
+        self.0.not_after
+    }
+
+    /// Seconds from `at` until `notAfter`; negative once expired.
+    pub fn expires_in(&self, at: Timestamp) -> i64 {
+        self.0.not_after.unix_seconds().saturating_sub(at.unix_seconds())
+    }
+
+    /// Whether `at` is inside the validity period. Like Go, both bounds are inclusive: invalid when
+    /// `at < notBefore` or `at > notAfter`.
+    pub fn is_valid_at(&self, at: Timestamp) -> bool {
+        self.0.not_before <= at && at <= self.0.not_after
+    }
+
+    /// DNS names from the Subject Alternative Name extension.
+    pub fn dns_names(&self) -> &[String] {
+        &self.0.facts.dns_names
+    }
+
+    /// IP addresses from the Subject Alternative Name extension.
+    pub fn ip_addresses(&self) -> &[IpAddr] {
+        &self.0.facts.ip_addresses
+    }
+
+    /// Email addresses (rfc822Name) from the Subject Alternative Name extension.
+    pub fn email_addresses(&self) -> &[String] {
+        &self.0.facts.email_addresses
+    }
+
+    /// URIs from the Subject Alternative Name extension.
+    pub fn uris(&self) -> &[String] {
+        &self.0.facts.uris
+    }
+
+    /// The Subject Key Identifier, if present.
+    pub fn subject_key_id(&self) -> Option<&[u8]> {
+        self.0.facts.subject_key_id.as_deref()
+    }
+
+    /// The `keyIdentifier` of the Authority Key Identifier, if present.
+    pub fn authority_key_id(&self) -> Option<&[u8]> {
+        self.0.facts.authority_key_id.as_deref()
+    }
+
+    /// The Basic Constraints extension, if present.
+    pub fn basic_constraints(&self) -> Option<BasicConstraints> {
+        self.0.facts.basic_constraints
+    }
+
+    /// Whether Basic Constraints say `CA:TRUE`.
+    pub fn is_ca(&self) -> bool {
+        self.0.facts.basic_constraints.is_some_and(|bc| bc.ca)
+    }
+
+    /// The Key Usage extension, if present.
+    pub fn key_usage(&self) -> Option<KeyUsage> {
+        self.0.facts.key_usage
+    }
+
+    /// The Extended Key Usage purposes; `None` when the extension is absent (any purpose, for Go).
+    pub fn extended_key_usage(&self) -> Option<&[ExtendedKeyUsage]> {
+        self.0.facts.extended_key_usage.as_deref()
+    }
+
+    /// The public key's algorithm and size.
+    pub fn public_key_algorithm(&self) -> &PublicKeyAlgorithm {
+        &self.0.public_key
+    }
+
+    /// The public key's size in bits, when the algorithm is known.
+    pub fn public_key_bits(&self) -> Option<u32> {
+        self.0.public_key.bits()
+    }
+
+    /// The algorithm the issuer signed this certificate with.
+    pub fn signature_algorithm(&self) -> &SignatureAlgorithm {
+        &self.0.signature_algorithm
+    }
+
+    /// The DER of the SubjectPublicKeyInfo, exactly as in the certificate.
+    pub fn spki_der(&self) -> &[u8] {
+        &self.0.der[self.0.spki.clone()]
+    }
+
+    /// The subject public key (the contents of the SPKI BIT STRING).
+    pub fn public_key_bytes(&self) -> &[u8] {
+        self.0.parsed.tbs_certificate().subject_public_key_info().subject_public_key.raw_bytes()
+    }
+
+    /// The signature bytes (the contents of the outer BIT STRING).
+    pub fn signature(&self) -> &[u8] {
+        self.0.parsed.signature().raw_bytes()
+    }
+
+    /// The signed TBSCertificate, sliced from the input DER (never re-encoded).
+    pub fn tbs_der(&self) -> &[u8] {
+        &self.0.der[self.0.tbs.clone()]
+    }
+
+    /// All extensions in certificate order.
+    pub fn extensions(&self) -> impl Iterator<Item = Extension<'_>> + '_ {
+        self.0.parsed.tbs_certificate().extensions().into_iter().flatten().map(|e| Extension {
+            oid: e.extn_id,
+            critical: e.critical,
+            value: e.extn_value.as_bytes(),
+        })
+    }
+
+    /// SHA-256 of the DER.
+    pub fn sha256_fingerprint(&self) -> [u8; 32] {
+        self.0.sha256
+    }
+
+    /// SHA-1 of the DER (for matching tools that still print it; not for security).
+    pub fn sha1_fingerprint(&self) -> [u8; 20] {
+        self.0.sha1
+    }
+
+    /// The SHA-256 fingerprint as `AB:CD:…`, the way `openssl x509 -fingerprint -sha256` prints it.
+    pub fn sha256_fingerprint_hex(&self) -> String {
+        colon_hex(&self.0.sha256)
+    }
+
+    /// Whether subject and issuer are the same bytes (a root or a re-keyed signer).
+    pub fn is_self_issued(&self) -> bool {
+        self.raw_subject() == self.raw_issuer()
+    }
+
+    /// Whether the certificate looks self-signed: self-issued, and when both key ids are present
+    /// they agree. This does not check the signature; proving it is the verifier's job.
+    pub fn is_self_signed(&self) -> bool {
+        self.is_self_issued()
+            && match (self.subject_key_id(), self.authority_key_id()) {
+                (Some(ski), Some(aki)) => ski == aki,
+                _ => true,
+            }
+    }
+}
+
+impl fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Certificate")
+            .field("subject", &self.subject())
+            .field("issuer", &self.issuer())
+            .field("not_before", &self.not_before())
+            .field("not_after", &self.not_after())
+            .field("sha256", &self.sha256_fingerprint_hex())
+            .finish()
+    }
+}
+
+impl PartialEq for Certificate {
+    fn eq(&self, other: &Self) -> bool {
+        self.der() == other.der()
+    }
+}
+
+impl Eq for Certificate {}
+
+impl std::hash::Hash for Certificate {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.sha256.hash(state);
+    }
+}
+
+/// Formats bytes as upper-case hex pairs joined by colons.
+///
+/// ```
+/// assert_eq!(okd_trust::cert::colon_hex(&[0xab, 0x01]), "AB:01");
+/// ```
+pub fn colon_hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        out.push_str(&format!("{b:02X}"));
+    }
+    out
+}
+
+/// Where the raw parts sit in the DER.
+struct Layout {
+    tbs: Range<usize>,
+    inner_sig_alg: Range<usize>,
+    issuer: Range<usize>,
+    subject: Range<usize>,
+    spki: Range<usize>,
+    spki_alg: Range<usize>,
+    outer_sig_alg: Range<usize>,
+}
+
+impl Layout {
+    /// Walks `Certificate ::= SEQUENCE { tbs, signatureAlgorithm, signature }` and the TBS fields
+    /// up to the public key. The DER has already been validated by x509-cert.
+    fn read(der: &[u8]) -> Option<Layout> {
+        let mut top = tlv::Reader::new(der);
+        let cert = top.expect(tlv::SEQUENCE)?;
+        let mut cert_r = tlv::Reader::inside(der, &cert);
+        let tbs = cert_r.expect(tlv::SEQUENCE)?;
+        let outer_sig_alg = cert_r.expect(tlv::SEQUENCE)?;
+        let mut t = tlv::Reader::inside(der, &tbs);
+        if t.peek_tag() == Some(0xa0) {
+            t.read()?;
+        }
+        t.expect(tlv::INTEGER)?;
+        let inner_sig_alg = t.expect(tlv::SEQUENCE)?;
+        let issuer = t.expect(tlv::SEQUENCE)?;
+        t.expect(tlv::SEQUENCE)?;
+        let subject = t.expect(tlv::SEQUENCE)?;
+        let spki = t.expect(tlv::SEQUENCE)?;
+        let spki_alg = tlv::Reader::inside(der, &spki).expect(tlv::SEQUENCE)?;
+        Some(Layout {
+            tbs: tbs.whole,
+            inner_sig_alg: inner_sig_alg.whole,
+            issuer: issuer.whole,
+            subject: subject.whole,
+            spki: spki.whole,
+            spki_alg: spki_alg.whole,
+            outer_sig_alg: outer_sig_alg.whole,
+        })
+    }
+}

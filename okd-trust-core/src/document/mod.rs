@@ -1,0 +1,428 @@
+//! One YAML (or JSON) document as a tree of nodes that remember where they sit in the source.
+//!
+//! Kubeconfigs and manifests share this reader. It keeps what an editor needs and a plain data
+//! model throws away: the byte span, style, tag and anchor of every scalar, and whether a node was
+//! copied in through an alias. JSON is read by the same parser (JSON is YAML's flow style), so both
+//! formats get the same positions, limits and errors.
+
+pub(crate) mod lenient;
+mod offsets;
+mod value;
+
+use std::borrow::Cow;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+
+use crate::{Limits, Position};
+use offsets::CharToByte;
+
+pub(crate) use value::to_json;
+
+/// How a scalar was written in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Kind {
+    Scalar { value: String, style: Style },
+    Sequence(Vec<Node>),
+    Mapping(Vec<(Node, Node)>),
+}
+
+/// A node and where it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub(crate) kind: Kind,
+    /// Byte offset where the node starts (at its tag or anchor when it has one).
+    pub(crate) start: usize,
+    /// Byte offset just past a plain scalar; for other nodes a lower bound only (the parser's
+    /// end marks run into trailing comments, so the editor measures quoted and block scalars itself).
+    pub(crate) end: usize,
+    /// The node carries an explicit tag, e.g. `!!binary` (as `tag:yaml.org,2002:binary`).
+    pub(crate) tag: Option<String>,
+    /// The parser's id of the anchor (`&name`) this node defines; 0 when it defines none.
+    pub(crate) anchor: usize,
+    /// The node is a copy made by following an alias (`*name`) or a merge key (`<<`).
+    pub(crate) via_alias: bool,
+}
+
+impl Node {
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The value of `key` in a mapping node (the last one, should the key repeat).
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            Kind::Mapping(entries) => entries.iter().rev().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The `(key, value)` pair for `key` in a mapping node.
+    pub(crate) fn entry(&self, key: &str) -> Option<&(Node, Node)> {
+        match &self.kind {
+            Kind::Mapping(entries) => entries.iter().rev().find(|(k, _)| k.as_str() == Some(key)),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn items(&self) -> &[Node] {
+        match &self.kind {
+            Kind::Sequence(items) => items,
+            _ => &[],
+        }
+    }
+
+    fn count(&self) -> usize {
+        match &self.kind {
+            Kind::Scalar { .. } => 1,
+            Kind::Sequence(items) => 1 + items.iter().map(Node::count).sum::<usize>(),
+            Kind::Mapping(entries) => 1 + entries.iter().map(|(k, v)| k.count() + v.count()).sum::<usize>(),
+        }
+    }
+
+    fn mark_via_alias(&mut self) {
+        self.via_alias = true;
+        match &mut self.kind {
+            Kind::Scalar { .. } => {}
+            Kind::Sequence(items) => items.iter_mut().for_each(Node::mark_via_alias),
+            Kind::Mapping(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.mark_via_alias();
+                v.mark_via_alias();
+            }),
+        }
+    }
+}
+
+/// Why a YAML or JSON document could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DocumentError {
+    /// The input exceeds [`Limits::max_input_bytes`].
+    #[error("input is {size} bytes, over the limit of {limit}")]
+    TooLarge {
+        /// Size of the input.
+        size: usize,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// The input is not UTF-8 (YAML and JSON both require it).
+    #[error("{position}: not valid UTF-8")]
+    NotUtf8 {
+        /// Where the first invalid byte sits.
+        position: Position,
+    },
+    /// The YAML/JSON syntax is broken.
+    #[error("{position}: syntax error: {message}")]
+    Syntax {
+        /// Where the parser stopped.
+        position: Position,
+        /// The parser's explanation.
+        message: String,
+    },
+    /// A second document (`---`) follows the first.
+    #[error("{position}: a second YAML document starts here; exactly one document is expected")]
+    MultipleDocuments {
+        /// Where the second document starts.
+        position: Position,
+    },
+    /// Collections nest deeper than [`Limits::max_nesting_depth`].
+    #[error("{position}: nesting deeper than {limit} levels")]
+    TooDeep {
+        /// Where the limit was crossed.
+        position: Position,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// The document, with its aliases expanded, has more than [`Limits::max_nodes`] nodes.
+    #[error("{position}: more than {limit} nodes once aliases are expanded (a \"billion laughs\" document?)")]
+    TooManyNodes {
+        /// Where the limit was crossed.
+        position: Position,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// More aliases than [`Limits::max_aliases`].
+    #[error("{position}: more than {limit} aliases")]
+    TooManyAliases {
+        /// Where the limit was crossed.
+        position: Position,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// An alias names an anchor that was not defined before it.
+    #[error("{position}: alias to an unknown anchor")]
+    UnknownAnchor {
+        /// Where the alias is.
+        position: Position,
+    },
+    /// A mapping repeats a key (Go's YAML and JSON readers used by client-go refuse this).
+    #[error("{position}: key {key:?} is already defined in this mapping")]
+    DuplicateKey {
+        /// Where the repeated key is.
+        position: Position,
+        /// The key.
+        key: String,
+    },
+    /// A mapping key is not a scalar.
+    #[error("{position}: a mapping key must be a plain string")]
+    ComplexKey {
+        /// Where the key is.
+        position: Position,
+    },
+}
+
+impl DocumentError {
+    /// Where the problem is, when it has a place.
+    pub fn position(&self) -> Option<Position> {
+        match self {
+            DocumentError::TooLarge { .. } => None,
+            DocumentError::NotUtf8 { position }
+            | DocumentError::Syntax { position, .. }
+            | DocumentError::MultipleDocuments { position }
+            | DocumentError::TooDeep { position, .. }
+            | DocumentError::TooManyNodes { position, .. }
+            | DocumentError::TooManyAliases { position, .. }
+            | DocumentError::UnknownAnchor { position }
+            | DocumentError::DuplicateKey { position, .. }
+            | DocumentError::ComplexKey { position } => Some(*position),
+        }
+    }
+}
+
+/// A parsed document: its text (without a byte-order mark) and its root node (`None` when empty).
+#[derive(Debug, Clone)]
+pub(crate) struct Document {
+    /// Length of the UTF-8 byte-order mark stripped from the front (0 or 3).
+    pub(crate) bom_len: usize,
+    pub(crate) text: String,
+    pub(crate) root: Option<Node>,
+}
+
+impl Document {
+    pub(crate) fn position(&self, offset: usize) -> Position {
+        Position::in_text(self.text.as_bytes(), offset).shifted(self.bom_len)
+    }
+}
+
+enum Frame {
+    Sequence { node: Node, items: Vec<Node> },
+    Mapping { node: Node, entries: Vec<(Node, Node)>, pending_key: Option<Node> },
+}
+
+/// Reads exactly one YAML or JSON document from `input`.
+pub(crate) fn parse(input: &[u8], limits: &Limits) -> Result<Document, DocumentError> {
+    if input.len() > limits.max_input_bytes {
+        return Err(DocumentError::TooLarge { size: input.len(), limit: limits.max_input_bytes });
+    }
+    let bom_len = if input.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let text = match std::str::from_utf8(&input[bom_len..]) {
+        Ok(text) => text.to_owned(),
+        Err(e) => {
+            return Err(DocumentError::NotUtf8 { position: Position::in_text(input, bom_len + e.valid_up_to()) });
+        }
+    };
+    let root = Builder::new(&text, limits).run()?.map(|mut root| {
+        root.start = root.start.min(text.len());
+        root
+    });
+    Ok(Document { bom_len, text, root })
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    offsets: CharToByte<'a>,
+    limits: &'a Limits,
+    stack: Vec<Frame>,
+    anchors: Vec<(usize, Node)>,
+    nodes: usize,
+    aliases: usize,
+    documents: usize,
+    root: Option<Node>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, limits: &'a Limits) -> Self {
+        Builder {
+            text,
+            offsets: CharToByte::new(text),
+            limits,
+            stack: Vec::new(),
+            anchors: Vec::new(),
+            nodes: 0,
+            aliases: 0,
+            documents: 0,
+            root: None,
+        }
+    }
+
+    fn position(&self, byte: usize) -> Position {
+        Position::in_text(self.text.as_bytes(), byte)
+    }
+
+    fn run(mut self) -> Result<Option<Node>, DocumentError> {
+        let mut parser = Parser::new_from_str(self.text);
+        while let Some(next) = parser.next_event() {
+            let (event, span) = next.map_err(|e| {
+                let position = self.position(self.offsets.byte(e.marker().index()));
+                // The parser guards its own recursion, below ours for flow collections it scans ahead.
+                if e.info().contains("recursion limit") {
+                    DocumentError::TooDeep { position, limit: self.limits.max_nesting_depth }
+                } else {
+                    DocumentError::Syntax { position, message: e.info().to_owned() }
+                }
+            })?;
+            if self.on_event(event, span)? {
+                break;
+            }
+        }
+        Ok(self.root)
+    }
+
+    fn node(&self, kind: Kind, span: Span, anchor: usize, tag: Option<Cow<'_, Tag>>) -> Node {
+        Node {
+            kind,
+            start: self.offsets.byte(span.start.index()),
+            end: self.offsets.byte(span.end.index()),
+            tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
+            anchor,
+            via_alias: false,
+        }
+    }
+
+    /// Handles one parser event; `true` when the stream is over.
+    fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<bool, DocumentError> {
+        let here = self.offsets.byte(span.start.index());
+        match event {
+            Event::StreamEnd => return Ok(true),
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(DocumentError::MultipleDocuments { position: self.position(here) });
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                    ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                    ScalarStyle::Literal => Style::Literal,
+                    ScalarStyle::Folded => Style::Folded,
+                };
+                let node = self.node(Kind::Scalar { value: value.into_owned(), style }, span, anchor, tag);
+                self.count(1, here)?;
+                self.remember(&node);
+                self.attach(node)?;
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.open(here)?;
+                let node = self.node(Kind::Sequence(Vec::new()), span, anchor, tag);
+                self.stack.push(Frame::Sequence { node, items: Vec::new() });
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.open(here)?;
+                let node = self.node(Kind::Mapping(Vec::new()), span, anchor, tag);
+                self.stack.push(Frame::Mapping { node, entries: Vec::new(), pending_key: None });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let node = match self.stack.pop() {
+                    Some(Frame::Sequence { mut node, items }) => {
+                        node.kind = Kind::Sequence(items);
+                        node
+                    }
+                    Some(Frame::Mapping { mut node, entries, .. }) => {
+                        node.kind = Kind::Mapping(entries);
+                        node
+                    }
+                    None => return Ok(false),
+                };
+                let mut node = node;
+                node.end = node.end.max(self.offsets.byte(span.end.index()));
+                self.remember(&node);
+                self.attach(node)?;
+            }
+            Event::Alias(id) => {
+                self.aliases += 1;
+                if self.aliases > self.limits.max_aliases {
+                    return Err(DocumentError::TooManyAliases {
+                        position: self.position(here),
+                        limit: self.limits.max_aliases,
+                    });
+                }
+                let Some(size) = self.anchors.iter().rev().find(|(a, _)| *a == id).map(|(_, n)| n.count()) else {
+                    return Err(DocumentError::UnknownAnchor { position: self.position(here) });
+                };
+                // Count before copying, so a "billion laughs" document is refused before it is built.
+                self.count(size, here)?;
+                let Some(mut copy) = self.anchors.iter().rev().find(|(a, _)| *a == id).map(|(_, n)| n.clone()) else {
+                    return Err(DocumentError::UnknownAnchor { position: self.position(here) });
+                };
+                copy.mark_via_alias();
+                copy.start = here;
+                copy.end = self.offsets.byte(span.end.index());
+                self.attach(copy)?;
+            }
+            Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
+        }
+        Ok(false)
+    }
+
+    fn open(&mut self, here: usize) -> Result<(), DocumentError> {
+        self.count(1, here)?;
+        if self.stack.len() >= self.limits.max_nesting_depth {
+            return Err(DocumentError::TooDeep { position: self.position(here), limit: self.limits.max_nesting_depth });
+        }
+        Ok(())
+    }
+
+    fn count(&mut self, n: usize, here: usize) -> Result<(), DocumentError> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > self.limits.max_nodes {
+            return Err(DocumentError::TooManyNodes { position: self.position(here), limit: self.limits.max_nodes });
+        }
+        Ok(())
+    }
+
+    fn remember(&mut self, node: &Node) {
+        if node.anchor != 0 {
+            self.anchors.push((node.anchor, node.clone()));
+        }
+    }
+
+    fn attach(&mut self, node: Node) -> Result<(), DocumentError> {
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(node);
+            }
+            Some(Frame::Sequence { items, .. }) => items.push(node),
+            Some(Frame::Mapping { entries, pending_key, .. }) => match pending_key.take() {
+                None => {
+                    let Kind::Scalar { value, .. } = &node.kind else {
+                        return Err(DocumentError::ComplexKey {
+                            position: Position::in_text(self.text.as_bytes(), node.start),
+                        });
+                    };
+                    if value != "<<" && entries.iter().any(|(k, _)| k.as_str() == Some(value)) {
+                        return Err(DocumentError::DuplicateKey {
+                            position: Position::in_text(self.text.as_bytes(), node.start),
+                            key: value.clone(),
+                        });
+                    }
+                    *pending_key = Some(node);
+                }
+                Some(key) => entries.push((key, node)),
+            },
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,297 @@
+//! Kubeconfigs: the client-go v1 model, read from YAML or JSON, validated like client-go, and
+//! edited without disturbing a byte that did not have to change.
+//!
+//! ```
+//! use okd_trust::Kubeconfig;
+//!
+//! let config = Kubeconfig::parse(okd_trust::examples::NODE_KUBECONFIG.as_bytes())?;
+//! assert_eq!(config.format(), okd_trust::kubeconfig::Format::Yaml);
+//! let cluster = config.current_cluster().unwrap();
+//! assert!(cluster.cluster.server.starts_with("https://api-int."));
+//! assert!(config.validate().is_empty());
+//! # Ok::<(), okd_trust::kubeconfig::KubeconfigError>(())
+//! ```
+
+mod edit;
+mod error;
+pub mod model;
+mod validate;
+
+use crate::document::{self, Document, Kind, Node};
+use crate::{CaBundle, Limits, Position, go_base64};
+
+pub use edit::{CaEdit, EditError};
+pub use error::{CaDataProblem, KubeconfigError};
+pub use model::{
+    AuthInfo, AuthProviderConfig, Cluster, Config, Context, ExecConfig, ExecEnvVar, NamedAuthInfo, NamedCluster,
+    NamedContext, NamedExtension, Preferences,
+};
+pub use validate::ValidationError;
+
+/// The syntax a kubeconfig was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// YAML, as `oc` and the installer write it.
+    Yaml,
+    /// JSON, as the machine-config daemon writes it.
+    Json,
+}
+
+/// How a cluster entry tells the client to trust its server.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ClusterTrust {
+    /// `certificate-authority-data`: the decoded bundle (it wins over a path, as in client-go).
+    Bundle(CaBundle),
+    /// `certificate-authority`: a file the caller must read; the core never touches files.
+    File {
+        /// The path exactly as written.
+        path: String,
+    },
+    /// Neither is set: the client trusts the system's roots.
+    SystemRoots,
+    /// `insecure-skip-tls-verify: true` without a CA: the server is not verified at all.
+    Insecure,
+}
+
+/// A parsed kubeconfig: the model, plus the source it came from (for positions and edits).
+#[derive(Debug, Clone)]
+pub struct Kubeconfig {
+    config: Config,
+    format: Format,
+    document: Document,
+}
+
+impl Kubeconfig {
+    /// Parses a kubeconfig (YAML or JSON, optionally behind a UTF-8 byte-order mark) with the default [`Limits`].
+    ///
+    /// An empty input is an empty configuration, as in client-go; [`Kubeconfig::validate`] then says so.
+    pub fn parse(input: &[u8]) -> Result<Self, KubeconfigError> {
+        Self::parse_with_limits(input, &Limits::default())
+    }
+
+    /// Parses a kubeconfig within explicit limits.
+    pub fn parse_with_limits(input: &[u8], limits: &Limits) -> Result<Self, KubeconfigError> {
+        let document = document::parse(input, limits)?;
+        let format = match document.text.trim_start().as_bytes().first() {
+            Some(b'{') => Format::Json,
+            _ => Format::Yaml,
+        };
+        let config = match &document.root {
+            None => Config::default(),
+            Some(root) if matches!(root.kind, Kind::Scalar { .. }) && root.as_str() == Some("") => Config::default(),
+            Some(root @ Node { kind: Kind::Mapping(_), .. }) => read_model(&document, root)?,
+            Some(root) => {
+                return Err(KubeconfigError::NotAMapping { position: document.position(root.start) });
+            }
+        };
+        let kubeconfig = Kubeconfig { config, format, document };
+        kubeconfig.check_unique_names()?;
+        Ok(kubeconfig)
+    }
+
+    /// The client-go model.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// YAML or JSON.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The text the kubeconfig was read from (without a byte-order mark).
+    pub fn source(&self) -> &str {
+        &self.document.text
+    }
+
+    /// All cluster entries, in file order.
+    pub fn clusters(&self) -> &[NamedCluster] {
+        &self.config.clusters
+    }
+
+    /// The cluster entry called `name`.
+    pub fn cluster(&self, name: &str) -> Option<&NamedCluster> {
+        self.config.clusters.iter().find(|c| c.name == name)
+    }
+
+    /// The user entry called `name`.
+    pub fn user(&self, name: &str) -> Option<&NamedAuthInfo> {
+        self.config.users.iter().find(|u| u.name == name)
+    }
+
+    /// The context entry called `name`.
+    pub fn context(&self, name: &str) -> Option<&NamedContext> {
+        self.config.contexts.iter().find(|c| c.name == name)
+    }
+
+    /// The context named by `current-context`, if it exists.
+    pub fn current_context(&self) -> Option<&NamedContext> {
+        self.context(&self.config.current_context)
+    }
+
+    /// The cluster of the current context. Kubelet's kubeconfigs name one; when the current
+    /// context is unset and the file holds a single cluster, that cluster is the answer.
+    pub fn current_cluster(&self) -> Option<&NamedCluster> {
+        match self.current_context() {
+            Some(context) => self.cluster(&context.context.cluster),
+            None if self.config.current_context.is_empty() && self.config.clusters.len() == 1 => {
+                self.config.clusters.first()
+            }
+            None => None,
+        }
+    }
+
+    /// The user of the current context.
+    pub fn current_user(&self) -> Option<&NamedAuthInfo> {
+        self.current_context().and_then(|c| self.user(&c.context.user))
+    }
+
+    /// The CA bundle embedded in `certificate-authority-data` of cluster `name`, decoded the way
+    /// client-go decodes it; `Ok(None)` when the cluster embeds none.
+    pub fn ca_bundle(&self, cluster: &str) -> Result<Option<CaBundle>, KubeconfigError> {
+        let entry = self.cluster(cluster).ok_or_else(|| KubeconfigError::NoSuchCluster { name: cluster.to_owned() })?;
+        let data = &entry.cluster.certificate_authority_data;
+        if data.is_empty() {
+            return Ok(None);
+        }
+        let position = self.position_of(&["clusters", cluster, "cluster", "certificate-authority-data"]);
+        let invalid = |problem| KubeconfigError::InvalidCaData { cluster: cluster.to_owned(), position, problem };
+        let pem = go_base64::decode(data).map_err(|offset| invalid(CaDataProblem::Base64 { offset }))?;
+        CaBundle::from_pem(&pem).map(Some).map_err(|e| invalid(CaDataProblem::Bundle(e)))
+    }
+
+    /// How cluster `name` tells its clients to trust the server.
+    pub fn trust(&self, cluster: &str) -> Result<ClusterTrust, KubeconfigError> {
+        let entry = self.cluster(cluster).ok_or_else(|| KubeconfigError::NoSuchCluster { name: cluster.to_owned() })?;
+        let c = &entry.cluster;
+        if let Some(bundle) = self.ca_bundle(cluster)? {
+            return Ok(ClusterTrust::Bundle(bundle));
+        }
+        Ok(if !c.certificate_authority.is_empty() {
+            ClusterTrust::File { path: c.certificate_authority.clone() }
+        } else if c.insecure_skip_tls_verify {
+            ClusterTrust::Insecure
+        } else {
+            ClusterTrust::SystemRoots
+        })
+    }
+
+    /// The host a client verifies the server certificate against: `tls-server-name` when set,
+    /// otherwise the host of `server` (without port or brackets).
+    pub fn server_name(&self, cluster: &str) -> Option<String> {
+        let c = &self.cluster(cluster)?.cluster;
+        if !c.tls_server_name.is_empty() {
+            return Some(c.tls_server_name.clone());
+        }
+        host_of_url(&c.server)
+    }
+
+    /// Every problem client-go's validation would report, all at once (empty when valid), plus
+    /// `insecure-skip-tls-verify` combined with a CA, which client-go refuses when it connects.
+    pub fn validate(&self) -> Vec<ValidationError> {
+        validate::validate(self)
+    }
+
+    /// Where a value sits in the source; the path names list entries by their `name`
+    /// (`["clusters", "api-int", "cluster", "server"]`).
+    pub fn position_of(&self, path: &[&str]) -> Option<Position> {
+        let node = self.node_at(path)?;
+        Some(self.document.position(node.start))
+    }
+
+    fn node_at(&self, path: &[&str]) -> Option<&Node> {
+        let mut node = self.document.root.as_ref()?;
+        let mut keys = path.iter();
+        while let Some(key) = keys.next() {
+            node = node.get(key)?;
+            if matches!(node.kind, Kind::Sequence(_)) {
+                let name = keys.next()?;
+                node = node.items().iter().find(|item| item.get("name").and_then(Node::as_str) == Some(name))?;
+            }
+        }
+        Some(node)
+    }
+
+    fn check_unique_names(&self) -> Result<(), KubeconfigError> {
+        fn first_duplicate<'a>(names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+            let mut seen = std::collections::HashSet::new();
+            names.into_iter().find(|name| !seen.insert(*name))
+        }
+        let lists = [
+            ("clusters", first_duplicate(self.config.clusters.iter().map(|c| c.name.as_str()))),
+            ("users", first_duplicate(self.config.users.iter().map(|u| u.name.as_str()))),
+            ("contexts", first_duplicate(self.config.contexts.iter().map(|c| c.name.as_str()))),
+            ("extensions", first_duplicate(self.config.extensions.iter().map(|e| e.name.as_str()))),
+        ];
+        for (list, duplicate) in lists {
+            if let Some(name) = duplicate {
+                let position = self.document.root.as_ref().and_then(|root| {
+                    let item = root
+                        .get(list)?
+                        .items()
+                        .iter()
+                        .filter(|i| i.get("name").and_then(Node::as_str) == Some(name))
+                        .nth(1)?;
+                    Some(self.document.position(item.start))
+                });
+                return Err(KubeconfigError::DuplicateName { list, name: name.to_owned(), position });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn read_model(document: &Document, root: &Node) -> Result<Config, KubeconfigError> {
+    let value = document::to_json(root);
+    serde_path_to_error::deserialize::<_, Config>(&value).map_err(|e| {
+        let mut node = root;
+        let mut path = String::new();
+        for segment in e.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => {
+                    node = node.items().get(*index).unwrap_or(node);
+                    path.push_str(&format!("[{index}]"));
+                }
+                serde_path_to_error::Segment::Map { key } => {
+                    node = node.get(key).unwrap_or(node);
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                }
+                _ => {}
+            }
+        }
+        KubeconfigError::Field { position: document.position(node.start), path, message: e.into_inner().to_string() }
+    })
+}
+
+/// The host of an `https://host:port/path` URL, without brackets around IPv6 literals.
+fn host_of_url(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split_once(']')?.0
+    } else {
+        host_port
+            .rsplit_once(':')
+            .map_or(host_port, |(host, port)| if port.bytes().all(|b| b.is_ascii_digit()) { host } else { host_port })
+    };
+    (!host.is_empty()).then(|| host.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of_url;
+
+    #[test]
+    fn finds_the_host_of_server_urls() {
+        assert_eq!(host_of_url("https://api-int.c1.example.com:6443").as_deref(), Some("api-int.c1.example.com"));
+        assert_eq!(host_of_url("https://[fd00::1]:6443/").as_deref(), Some("fd00::1"));
+        assert_eq!(host_of_url("https://10.0.0.1").as_deref(), Some("10.0.0.1"));
+        assert_eq!(host_of_url("https://"), None);
+    }
+}

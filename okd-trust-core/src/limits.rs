@@ -1,0 +1,45 @@
+//! Budgets that bound the work any input can cause.
+
+/// Upper bounds on what one call will accept. Inputs beyond a bound are refused with an error
+/// naming the bound, so hostile input (billion laughs, deep nesting, huge bundles) costs little.
+/// Build one from the defaults (`Limits { max_pem_blocks: 16, ..Limits::default() }`), so that
+/// limits added later keep their default.
+///
+/// ```
+/// use okd_trust::Limits;
+/// let tight = Limits { max_pem_blocks: 16, ..Limits::default() };
+/// assert!(tight.max_input_bytes > 0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input accepted, in bytes (kubeconfig, manifest or PEM text).
+    pub max_input_bytes: usize,
+    /// Most PEM blocks scanned in one input.
+    pub max_pem_blocks: usize,
+    /// Largest DER certificate accepted, in bytes.
+    pub max_der_bytes: usize,
+    /// Deepest nesting of YAML/JSON collections.
+    pub max_nesting_depth: usize,
+    /// Most YAML/JSON nodes (scalars and collections) in one document, counting alias expansion.
+    pub max_nodes: usize,
+    /// Most alias references followed in one YAML document.
+    pub max_aliases: usize,
+}
+
+impl Limits {
+    /// Generous defaults: a 1,000-cluster kubeconfig or a 10,000-certificate bundle fits.
+    pub const DEFAULT: Limits = Limits {
+        max_input_bytes: 64 << 20,
+        max_pem_blocks: 10_000,
+        max_der_bytes: 1 << 20,
+        max_nesting_depth: 64,
+        max_nodes: 250_000,
+        max_aliases: 1_000,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}

@@ -1,0 +1,273 @@
+//! Reading kubeconfigs: the whole client-go model, both syntaxes, validation, and bad input.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use okd_trust::kubeconfig::{ClusterTrust, Format, KubeconfigError, ValidationError};
+use okd_trust::{DocumentError, Kubeconfig, Limits};
+
+const EVERY_FIELD: &str = r#"
+apiVersion: v1
+kind: Config
+preferences:
+  colors: true
+current-context: admin
+clusters:
+- name: c1
+  cluster:
+    server: https://api.c1.example.com:6443
+    tls-server-name: api.c1.example.com
+    certificate-authority: /etc/ca.crt
+    proxy-url: socks5://proxy:1080
+    disable-compression: true
+    extensions:
+    - name: client.authentication.k8s.io/exec
+      extension: {audience: c1}
+    future-field: kept
+users:
+- name: admin
+  user:
+    client-certificate: /tmp/a.crt
+    client-key: /tmp/a.key
+    token: abc
+    tokenFile: /run/token
+    as: jane
+    as-uid: "1234"
+    as-groups: [ops, dev]
+    as-user-extra: {scopes: [view]}
+    username: jane
+    password: secret
+    auth-provider:
+      name: oidc
+      config: {idp-issuer-url: "https://sso"}
+    exec:
+      command: oc
+      args: [whoami]
+      env: [{name: A, value: b}, {name: "", value: x}]
+      apiVersion: client.authentication.k8s.io/v1
+      installHint: install oc
+      provideClusterInfo: true
+      interactiveMode: Sometimes
+contexts:
+- name: admin
+  context: {cluster: c1, user: admin, namespace: Not_A_Label}
+- name: dangling
+  context: {cluster: nowhere, user: nobody}
+extensions:
+- name: top
+  extension: 42
+x-unknown-top: {a: 1}
+"#;
+
+#[test]
+fn reads_every_client_go_field_and_keeps_unknown_keys() {
+    let k = Kubeconfig::parse(EVERY_FIELD.as_bytes()).unwrap();
+    let c = k.config();
+    assert_eq!((c.api_version.as_str(), c.kind.as_str()), ("v1", "Config"));
+    assert!(c.preferences.colors);
+    let cluster = &k.cluster("c1").unwrap().cluster;
+    assert_eq!(cluster.tls_server_name, "api.c1.example.com");
+    assert_eq!(cluster.proxy_url, "socks5://proxy:1080");
+    assert!(cluster.disable_compression);
+    assert_eq!(cluster.extensions[0].extension["audience"], "c1");
+    assert_eq!(cluster.extra["future-field"], "kept");
+    let user = &k.user("admin").unwrap().user;
+    assert_eq!(user.token_file, "/run/token");
+    assert_eq!(user.impersonate, "jane");
+    assert_eq!(user.impersonate_uid, "1234");
+    assert_eq!(user.impersonate_groups, ["ops", "dev"]);
+    assert_eq!(user.impersonate_user_extra["scopes"][0], "view");
+    assert_eq!(user.auth_provider.as_ref().unwrap().config["idp-issuer-url"], "https://sso");
+    let exec = user.exec.as_ref().unwrap();
+    assert_eq!((exec.command.as_str(), exec.args.as_slice()), ("oc", &["whoami".to_owned()][..]));
+    assert!(exec.provide_cluster_info);
+    assert_eq!(c.extensions[0].extension, 42);
+    assert_eq!(c.extra["x-unknown-top"]["a"], 1);
+    assert_eq!(k.current_context().unwrap().context.namespace, "Not_A_Label");
+    assert_eq!(k.server_name("c1").as_deref(), Some("api.c1.example.com"));
+    assert_eq!(k.trust("c1").unwrap(), ClusterTrust::File { path: "/etc/ca.crt".into() });
+}
+
+#[test]
+fn validation_reports_every_client_go_problem_at_once() {
+    let k = Kubeconfig::parse(EVERY_FIELD.as_bytes()).unwrap();
+    let errors = k.validate();
+    let has = |want: &ValidationError| errors.contains(want);
+    let admin = || "admin".to_owned();
+    assert!(has(&ValidationError::MultipleAuthMethods { user: admin(), methods: vec!["token", "basicAuth"] }));
+    assert!(has(&ValidationError::AuthProviderWithExec { user: admin() }));
+    assert!(has(&ValidationError::ExecEnvWithoutName { user: admin() }));
+    assert!(has(&ValidationError::ExecInvalidInteractiveMode { user: admin(), mode: "Sometimes".into() }));
+    assert!(has(&ValidationError::InvalidNamespace { context: admin(), namespace: "Not_A_Label".into() }));
+    assert!(has(&ValidationError::ContextUserNotFound { context: "dangling".into(), user: "nobody".into() }));
+    assert!(has(&ValidationError::ContextClusterNotFound { context: "dangling".into(), cluster: "nowhere".into() }));
+    assert_eq!(errors.len(), 7, "{errors:#?}");
+    let message =
+        ValidationError::ContextUserNotFound { context: "dangling".into(), user: "nobody".into() }.to_string();
+    assert_eq!(message, r#"user "nobody" was not found for context "dangling""#, "messages are client-go's words");
+}
+
+#[test]
+fn validation_covers_clusters_certificates_and_impersonation() {
+    let text = r#"
+clusters:
+- name: both
+  cluster: {server: "https://a", certificate-authority: /x, certificate-authority-data: "TFMwdA==", insecure-skip-tls-verify: true}
+- name: noserver
+  cluster: {certificate-authority: /x}
+- name: empty
+  cluster: {}
+- name: proxy
+  cluster: {server: "https://b", proxy-url: "ftp://p"}
+users:
+- name: u
+  user: {client-certificate-data: "QQ==", client-certificate: /c, as-groups: [g], exec: {}}
+contexts:
+- name: ctx
+  context: {}
+current-context: missing
+"#;
+    let errors = Kubeconfig::parse(text.as_bytes()).unwrap().validate();
+    let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    for want in [
+        "context was not found for specified context: missing",
+        "user was not specified for context \"ctx\"",
+        "cluster was not specified for context \"ctx\"",
+        "client-cert-data and client-cert are both specified for u. client-cert-data will override.",
+        "client-key-data or client-key must be specified for u to use the clientCert authentication method.",
+        "command must be specified for u to use exec authentication plugin",
+        "apiVersion must be specified for u to use exec authentication plugin",
+        "requesting uid, groups or user-extra for u without impersonating a user",
+        "certificate-authority-data and certificate-authority are both specified for both. certificate-authority-data will override.",
+        "cluster \"both\": specifying a root certificates file with the insecure flag is not allowed",
+        "no server found for cluster \"noserver\"",
+        "cluster has no server defined",
+        "invalid 'proxy-url' \"ftp://p\" for cluster \"proxy\": unsupported scheme, must be http, https, or socks5",
+    ] {
+        assert!(messages.iter().any(|m| m == want), "missing {want:?} in {messages:#?}");
+    }
+    assert_eq!(messages.len(), 13, "{messages:#?}");
+}
+
+#[test]
+fn an_empty_file_is_an_empty_configuration() {
+    let k = Kubeconfig::parse(b"").unwrap();
+    assert_eq!(k.validate(), vec![ValidationError::EmptyConfig]);
+    assert!(k.current_cluster().is_none());
+}
+
+#[test]
+fn json_with_a_byte_order_mark_reads_like_yaml() {
+    let json = "\u{feff}{\"apiVersion\":\"v1\",\"kind\":\"Config\",\"clusters\":[{\"name\":\"local\",\"cluster\":{\"server\":\"https://api-int.c1.example.com:6443\",\"insecure-skip-tls-verify\":true}}],\"contexts\":[{\"name\":\"k\",\"context\":{\"cluster\":\"local\",\"user\":\"kubelet\"}}],\"current-context\":\"k\",\"users\":[{\"name\":\"kubelet\",\"user\":{}}]}";
+    let k = Kubeconfig::parse(json.as_bytes()).unwrap();
+    assert_eq!(k.format(), Format::Json);
+    assert_eq!(k.current_cluster().unwrap().name, "local");
+    assert_eq!(k.trust("local").unwrap(), ClusterTrust::Insecure);
+    assert!(k.validate().is_empty());
+}
+
+#[test]
+fn types_are_as_lenient_as_client_go_and_no_more() {
+    let k = Kubeconfig::parse(b"contexts:\n- name: 1\n  context: {namespace: 123, cluster: ~}\n").unwrap();
+    assert_eq!(k.config().contexts[0].name, "1");
+    assert_eq!(k.config().contexts[0].context.namespace, "123");
+    let err = Kubeconfig::parse(b"clusters:\n- name: a\n  cluster:\n    server: [x]\n").unwrap_err();
+    match &err {
+        KubeconfigError::Field { position, path, .. } => {
+            assert_eq!(path, "clusters[0].cluster.server");
+            assert_eq!((position.line, position.column), (4, 13));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn duplicate_names_are_refused_like_client_go() {
+    let err = Kubeconfig::parse(b"clusters:\n- name: a\n  cluster: {server: x}\n- name: a\n  cluster: {server: y}\n")
+        .unwrap_err();
+    assert!(
+        matches!(&err, KubeconfigError::DuplicateName { list: "clusters", name, position: Some(p) } if name == "a" && p.line == 4),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_second_document_is_refused_with_its_position() {
+    let err = Kubeconfig::parse(b"kind: Config\n---\nkind: Config\n").unwrap_err();
+    let KubeconfigError::Document(DocumentError::MultipleDocuments { position }) = err else { panic!("{err:?}") };
+    assert_eq!(position.line, 2);
+}
+
+#[test]
+fn hostile_inputs_fail_fast_with_typed_errors() {
+    let mut laughs = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h", "i"].windows(2).map(|w| (w[0], w[1])) {
+        laughs.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 9].join(",")));
+    }
+    let err = Kubeconfig::parse(laughs.as_bytes()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            KubeconfigError::Document(DocumentError::TooManyNodes { .. } | DocumentError::TooManyAliases { .. })
+        ),
+        "{err:?}"
+    );
+
+    let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+    let err = Kubeconfig::parse(deep.as_bytes()).unwrap_err();
+    assert!(matches!(err, KubeconfigError::Document(DocumentError::TooDeep { limit: 64, .. })), "{err:?}");
+
+    let deep_map = (0..10_000).map(|i| format!("{}k:\n", " ".repeat(i))).collect::<String>();
+    assert!(Kubeconfig::parse(deep_map.as_bytes()).is_err());
+
+    let err = Kubeconfig::parse(b"clusters:\n- name: \xff\n").unwrap_err();
+    assert!(
+        matches!(err, KubeconfigError::Document(DocumentError::NotUtf8 { position }) if position.line == 2),
+        "{err:?}"
+    );
+
+    let err = Kubeconfig::parse(b"clusters: [\n  {name: a\n").unwrap_err();
+    assert!(matches!(err, KubeconfigError::Document(DocumentError::Syntax { .. })), "{err:?}");
+
+    let tight = Limits { max_input_bytes: 8, ..Limits::default() };
+    let err = Kubeconfig::parse_with_limits(b"kind: Config\n", &tight).unwrap_err();
+    assert!(matches!(err, KubeconfigError::Document(DocumentError::TooLarge { size: 13, limit: 8 })));
+
+    assert!(matches!(Kubeconfig::parse(b"- a\n- b\n"), Err(KubeconfigError::NotAMapping { .. })));
+    assert!(matches!(
+        Kubeconfig::parse(b"a: 1\na: 2\n"),
+        Err(KubeconfigError::Document(DocumentError::DuplicateKey { .. }))
+    ));
+}
+
+#[test]
+fn ca_data_is_decoded_like_go_and_errors_point_at_the_value() {
+    let text = "clusters:\n- name: a\n  cluster:\n    server: https://x\n    certificate-authority-data: TFMw dA==\n";
+    let k = Kubeconfig::parse(text.as_bytes()).unwrap();
+    let err = k.ca_bundle("a").unwrap_err();
+    let KubeconfigError::InvalidCaData { position: Some(p), .. } = &err else { panic!("{err:?}") };
+    assert_eq!(p.line, 5);
+    assert!(err.to_string().contains("illegal data at byte 4"), "{err}");
+
+    let folded = "clusters:\n- name: a\n  cluster:\n    certificate-authority-data: TFMw\n      dA==\n";
+    let err = Kubeconfig::parse(folded.as_bytes()).unwrap().ca_bundle("a").unwrap_err();
+    assert!(
+        err.to_string().contains("not valid base64"),
+        "a wrapped plain scalar folds into spaces, which Go rejects: {err}"
+    );
+
+    let not_pem = "clusters:\n- name: a\n  cluster:\n    certificate-authority-data: aGVsbG8=\n";
+    let err = Kubeconfig::parse(not_pem.as_bytes()).unwrap().ca_bundle("a").unwrap_err();
+    assert!(err.to_string().contains("decodes, but"), "{err}");
+    assert!(matches!(
+        Kubeconfig::parse(not_pem.as_bytes()).unwrap().ca_bundle("zzz"),
+        Err(KubeconfigError::NoSuchCluster { .. })
+    ));
+}
+
+#[test]
+fn merge_keys_and_aliases_resolve_like_yaml_1_1() {
+    let text = "base: &base {server: https://shared, insecure-skip-tls-verify: yes}\nclusters:\n- name: a\n  cluster:\n    <<: *base\n    server: https://own\n- name: b\n  cluster: *base\n";
+    let k = Kubeconfig::parse(text.as_bytes()).unwrap();
+    assert_eq!(k.cluster("a").unwrap().cluster.server, "https://own");
+    assert!(k.cluster("a").unwrap().cluster.insecure_skip_tls_verify);
+    assert_eq!(k.cluster("b").unwrap().cluster.server, "https://shared");
+}

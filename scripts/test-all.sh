@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Every test of the project, in the order a failure is cheapest to find. Needs only a Rust
+# toolchain, Python 3 and a C compiler; it installs anything else it needs under ./target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "lint"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests (unit, integration, doc)"
+cargo test --workspace --locked
+
+step "all tests passed"
