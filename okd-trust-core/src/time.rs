@@ -6,7 +6,10 @@
 
 use std::fmt;
 
-/// A point in time, in whole seconds since 1970-01-01T00:00:00Z (negative before).
+/// A point in time: seconds since 1970-01-01T00:00:00Z (negative before) and a fraction of a second.
+///
+/// Go compares validity at nanosecond precision, so a time 5 ms after a certificate's `notAfter`
+/// is already past it; the fraction is kept for that reason.
 ///
 /// ```
 /// use okd_trust::Timestamp;
@@ -15,7 +18,11 @@ use std::fmt;
 /// assert_eq!(t.to_string(), "2024-04-18T09:30:00Z");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Timestamp(i64);
+pub struct Timestamp {
+    seconds: i64,
+    /// Always below 1_000_000_000.
+    nanos: u32,
+}
 
 /// A time string that is not RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,16 +34,26 @@ pub struct TimestampError {
 
 impl Timestamp {
     /// The Unix epoch.
-    pub const EPOCH: Timestamp = Timestamp(0);
+    pub const EPOCH: Timestamp = Timestamp { seconds: 0, nanos: 0 };
 
-    /// Wraps a count of seconds since the Unix epoch.
+    /// Wraps a count of whole seconds since the Unix epoch.
     pub const fn from_unix_seconds(seconds: i64) -> Self {
-        Timestamp(seconds)
+        Timestamp { seconds, nanos: 0 }
     }
 
-    /// Seconds since the Unix epoch (negative before 1970).
+    /// Seconds since the Unix epoch plus nanoseconds (values of a second or more carry over).
+    pub const fn from_unix_nanos(seconds: i64, nanos: u32) -> Self {
+        Timestamp { seconds: seconds.saturating_add((nanos / 1_000_000_000) as i64), nanos: nanos % 1_000_000_000 }
+    }
+
+    /// Whole seconds since the Unix epoch (negative before 1970), rounded down.
     pub const fn unix_seconds(self) -> i64 {
-        self.0
+        self.seconds
+    }
+
+    /// The fraction of the second, in nanoseconds.
+    pub const fn subsec_nanos(self) -> u32 {
+        self.nanos
     }
 
     /// Builds a timestamp from a UTC calendar date and time; `None` when a field is out of range.
@@ -55,38 +72,45 @@ impl Timestamp {
             return None;
         }
         let days = days_from_civil(year, month, day);
-        Some(Timestamp(days * 86_400 + i64::from(hour) * 3_600 + i64::from(minute) * 60 + i64::from(second)))
+        Some(Timestamp::from_unix_seconds(
+            days * 86_400 + i64::from(hour) * 3_600 + i64::from(minute) * 60 + i64::from(second),
+        ))
     }
 
-    /// Parses an RFC 3339 date-time such as `2024-04-18T09:30:00Z` or `2024-04-18 11:30:00.5+02:00`.
-    /// Fractions of a second are truncated.
+    /// Parses an RFC 3339 date-time such as `2024-04-18T09:30:00Z` or `2024-04-18 11:30:00.5+02:00`,
+    /// keeping fractions of a second to the nanosecond.
     pub fn parse_rfc3339(input: &str) -> Result<Self, TimestampError> {
         parse_rfc3339(input.trim()).ok_or_else(|| TimestampError { input: input.to_owned() })
     }
 
     /// The UTC calendar fields `(year, month, day, hour, minute, second)`.
     pub fn to_utc(self) -> (i64, u32, u32, u32, u32, u32) {
-        let days = self.0.div_euclid(86_400);
-        let secs = self.0.rem_euclid(86_400) as u32;
+        let days = self.seconds.div_euclid(86_400);
+        let secs = self.seconds.rem_euclid(86_400) as u32;
         let (y, m, d) = civil_from_days(days);
         (y, m, d, secs / 3_600, secs / 60 % 60, secs % 60)
     }
 
     /// Adds (or, negative, subtracts) seconds, saturating at the ends of the range.
     pub const fn saturating_add_seconds(self, seconds: i64) -> Self {
-        Timestamp(self.0.saturating_add(seconds))
+        Timestamp { seconds: self.seconds.saturating_add(seconds), nanos: self.nanos }
     }
 
     /// Whole days from `self` until `later` (negative when `later` is earlier), rounded toward zero.
     pub const fn days_until(self, later: Timestamp) -> i64 {
-        (later.0 - self.0) / 86_400
+        (later.seconds - self.seconds) / 86_400
     }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, mo, d, h, mi, s) = self.to_utc();
-        write!(f, "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+        write!(f, "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")?;
+        if self.nanos != 0 {
+            let fraction = format!("{:09}", self.nanos);
+            write!(f, ".{}", fraction.trim_end_matches('0'))?;
+        }
+        f.write_str("Z")
     }
 }
 
@@ -144,11 +168,14 @@ fn parse_rfc3339(s: &str) -> Option<Timestamp> {
     let (month, day) = (num(5..7)?, num(8..10)?);
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
     let mut rest = &s[19..];
+    let mut nanos = 0u32;
     if let Some(frac) = rest.strip_prefix('.') {
         let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
             return None;
         }
+        // Nanosecond precision; further digits cannot change a comparison with certificate times.
+        nanos = frac[..digits].bytes().take(9).chain(std::iter::repeat(b'0')).take(9).fold(0, |n, d| n * 10 + u32::from(d - b'0'));
         rest = &frac[digits..];
     }
     let offset = match rest {
@@ -172,7 +199,7 @@ fn parse_rfc3339(s: &str) -> Option<Timestamp> {
         }
     };
     let local = Timestamp::from_utc(year, month, day, hour, minute, second)?;
-    Some(Timestamp(local.0 - offset))
+    Some(Timestamp { seconds: local.seconds - offset, nanos })
 }
 
 #[cfg(test)]
@@ -188,9 +215,11 @@ mod tests {
     }
 
     #[test]
-    fn applies_offsets_and_ignores_fractions() {
-        let a = Timestamp::parse_rfc3339("2024-04-18T11:30:00.999+02:00").unwrap();
-        assert_eq!(a.to_string(), "2024-04-18T09:30:00Z");
+    fn applies_offsets_and_keeps_fractions() {
+        let a = Timestamp::parse_rfc3339("2024-04-18T11:30:00.005+02:00").unwrap();
+        assert_eq!(a.to_string(), "2024-04-18T09:30:00.005Z");
+        assert_eq!(a.subsec_nanos(), 5_000_000);
+        assert!(a > Timestamp::parse_rfc3339("2024-04-18T09:30:00Z").unwrap(), "5 ms later is later");
     }
 
     #[test]
