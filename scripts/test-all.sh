@@ -15,4 +15,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust tests (unit, integration, doc)"
 cargo test --workspace --locked
 
+step "x509-limbo conformance"
+scripts/limbo-conformance.sh
+
 step "all tests passed"

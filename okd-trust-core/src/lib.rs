@@ -36,6 +36,7 @@ pub mod manifest;
 pub mod pem;
 mod position;
 mod time;
+pub mod verify;
 
 pub use bundle::{BundleDiff, BundleWarning, CaBundle};
 pub use cert::Certificate;

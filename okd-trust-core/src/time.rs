@@ -175,7 +175,12 @@ fn parse_rfc3339(s: &str) -> Option<Timestamp> {
             return None;
         }
         // Nanosecond precision; further digits cannot change a comparison with certificate times.
-        nanos = frac[..digits].bytes().take(9).chain(std::iter::repeat(b'0')).take(9).fold(0, |n, d| n * 10 + u32::from(d - b'0'));
+        nanos = frac[..digits]
+            .bytes()
+            .take(9)
+            .chain(std::iter::repeat(b'0'))
+            .take(9)
+            .fold(0, |n, d| n * 10 + u32::from(d - b'0'));
         rest = &frac[digits..];
     }
     let offset = match rest {

@@ -189,6 +189,8 @@ const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
 const RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
 const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
 const ED25519: &str = "1.3.101.112";
+const X25519: &str = "1.3.101.110";
+const DSA: &str = "1.2.840.10040.4.1";
 
 /// An `AlgorithmIdentifier`: its OID and the full DER of its parameters, if any.
 pub(crate) struct AlgorithmId<'a> {
@@ -298,7 +300,20 @@ pub(crate) fn public_key_algorithm(ai: &AlgorithmId<'_>, key: &[u8]) -> Result<P
             // curve is checked when a signature is verified.
             let coordinate = curve.bits().div_ceil(8) as usize;
             if key.len() != 1 + 2 * coordinate || key.first() != Some(&0x04) {
-                return Err("ECDSA public key is not an uncompressed point of its curve");
+                return Err("failed to unmarshal elliptic curve point");
+            }
+            // Go's parser also requires the point to be on the curve.
+            use aws_lc_rs::signature as sig;
+            let verifier: Option<&'static sig::EcdsaVerificationAlgorithm> = match curve {
+                EcCurve::P224 => None,
+                EcCurve::P256 => Some(&sig::ECDSA_P256_SHA256_ASN1),
+                EcCurve::P384 => Some(&sig::ECDSA_P384_SHA384_ASN1),
+                EcCurve::P521 => Some(&sig::ECDSA_P521_SHA512_ASN1),
+            };
+            if let Some(verifier) = verifier
+                && sig::ParsedPublicKey::new(verifier, key).is_err()
+            {
+                return Err("failed to unmarshal elliptic curve point");
             }
             Ok(PublicKeyAlgorithm::Ec { curve })
         }
@@ -311,8 +326,37 @@ pub(crate) fn public_key_algorithm(ai: &AlgorithmId<'_>, key: &[u8]) -> Result<P
             }
             Ok(PublicKeyAlgorithm::Ed25519)
         }
+        X25519 => {
+            if ai.params.is_some() || key.len() != 32 {
+                return Err("X25519 key encoded with illegal parameters or of the wrong size");
+            }
+            Ok(PublicKeyAlgorithm::Other(oid))
+        }
+        DSA => {
+            dsa_check(ai.params, key)?;
+            Ok(PublicKeyAlgorithm::Other(oid))
+        }
         _ => Ok(PublicKeyAlgorithm::Other(oid)),
     }
+}
+
+/// Go's DSA key reader: `y` an INTEGER, the parameters `SEQUENCE { p, q, g }`, all positive.
+/// (Go loads DSA keys but never verifies with them; they are reported as
+/// [`PublicKeyAlgorithm::Other`] here.)
+fn dsa_check(params: Option<&[u8]>, key: &[u8]) -> Result<(), &'static str> {
+    let positive = |n: &[u8]| tlv::integer_is_minimal(n) && n[0] & 0x80 == 0 && n.iter().any(|&b| b != 0);
+    let mut r = Reader::new(key);
+    let y = r.expect(tlv::INTEGER).ok_or("invalid DSA public key")?;
+    let params = params.ok_or("invalid DSA parameters")?;
+    let mut outer = Reader::new(params);
+    let seq = outer.expect(tlv::SEQUENCE).ok_or("invalid DSA parameters")?;
+    let mut p = Reader::inside(params, &seq);
+    let mut values = vec![r.bytes(&y)];
+    for _ in 0..3 {
+        let n = p.expect(tlv::INTEGER).ok_or("invalid DSA parameters")?;
+        values.push(p.bytes(&n));
+    }
+    if values.iter().all(|v| positive(v)) { Ok(()) } else { Err("zero or negative DSA parameter") }
 }
 
 /// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`, both positive.

@@ -8,6 +8,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280;
 
+use super::constraints::{self, NameConstraints};
+use super::syntax::{domain_name_valid, url_host};
 use super::tlv::{self, Reader};
 
 /// The Basic Constraints extension (RFC 5280 §4.2.1.9).
@@ -238,15 +240,23 @@ pub(crate) struct Facts {
     pub(crate) ip_addresses: Vec<IpAddr>,
     pub(crate) subject_key_id: Option<Vec<u8>>,
     pub(crate) authority_key_id: Option<Vec<u8>>,
+    pub(crate) name_constraints: Option<NameConstraints>,
+    /// Critical extensions Go does not handle (`UnhandledCriticalExtensions`).
+    pub(crate) unhandled_critical: Vec<ObjectIdentifier>,
 }
 
 /// Why a known extension could not be read (Go's parse error, in words).
 pub(crate) type ExtResult<T> = Result<T, &'static str>;
 
+const ID_PE_AUTHORITY_INFO_ACCESS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.1.1");
+
 impl Facts {
-    /// Reads one extension value into the facts. Unknown OIDs are ignored (the verifier decides
-    /// about unknown critical ones).
-    pub(crate) fn absorb(&mut self, oid: &ObjectIdentifier, value: &[u8]) -> ExtResult<()> {
+    /// Reads one extension into the facts, like Go's `processExtensions`: a malformed value of an
+    /// extension Go reads is an error whatever its criticality; an extension Go does not handle
+    /// (unknown, a SAN without any name Go keeps, name constraints with a subtree kind Go does not
+    /// evaluate) is recorded when critical.
+    pub(crate) fn absorb(&mut self, oid: &ObjectIdentifier, critical: bool, value: &[u8]) -> ExtResult<()> {
+        let mut unhandled = false;
         if *oid == rfc5280::ID_CE_BASIC_CONSTRAINTS {
             self.basic_constraints = Some(basic_constraints(value)?);
         } else if *oid == rfc5280::ID_CE_KEY_USAGE {
@@ -254,52 +264,197 @@ impl Facts {
         } else if *oid == rfc5280::ID_CE_EXT_KEY_USAGE {
             self.extended_key_usage = Some(extended_key_usage(value)?);
         } else if *oid == rfc5280::ID_CE_SUBJECT_ALT_NAME {
-            self.subject_alt_names(value)?;
+            unhandled = !self.subject_alt_names(value)?;
+        } else if *oid == rfc5280::ID_CE_NAME_CONSTRAINTS {
+            let nc = constraints::parse(value)?;
+            unhandled = nc.unhandled;
+            self.name_constraints = Some(nc);
         } else if *oid == rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER {
+            if critical {
+                return Err("subject key identifier incorrectly marked critical");
+            }
             let mut r = Reader::new(value);
-            let id = r.expect(tlv::OCTET_STRING).ok_or("subject key identifier is not an OCTET STRING")?;
+            let id = r.expect(tlv::OCTET_STRING).ok_or("invalid subject key identifier")?;
             self.subject_key_id = Some(r.bytes(&id).to_vec());
         } else if *oid == rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER {
+            if critical {
+                return Err("authority key identifier incorrectly marked critical");
+            }
             self.authority_key_id = authority_key_id(value)?;
+        } else if *oid == rfc5280::ID_CE_CRL_DISTRIBUTION_POINTS {
+            crl_distribution_points(value)?;
+        } else if *oid == rfc5280::ID_CE_CERTIFICATE_POLICIES {
+            certificate_policies(value)?;
+        } else if *oid == rfc5280::ID_CE_POLICY_MAPPINGS {
+            policy_mappings(value)?;
+        } else if *oid == rfc5280::ID_CE_POLICY_CONSTRAINTS {
+            policy_constraints(value)?;
+        } else if *oid == rfc5280::ID_CE_INHIBIT_ANY_POLICY {
+            let mut r = Reader::new(value);
+            let n = r.expect(tlv::INTEGER).ok_or("invalid inhibit any policy extension")?;
+            tlv::integer_i64(r.bytes(&n)).ok_or("invalid inhibit any policy extension")?;
+        } else if *oid == ID_PE_AUTHORITY_INFO_ACCESS {
+            if critical {
+                return Err("authority info access incorrectly marked critical");
+            }
+            authority_info_access(value)?;
+        } else {
+            unhandled = true;
+        }
+        if critical && unhandled {
+            self.unhandled_critical.push(*oid);
         }
         Ok(())
     }
 
     /// Go's `parseSANExtension`: only rfc822Name, dNSName, URI and iPAddress are read; the others
-    /// are stepped over.
-    fn subject_alt_names(&mut self, value: &[u8]) -> ExtResult<()> {
-        const MALFORMED: &str = "subject alternative name is malformed";
+    /// are stepped over. Returns whether any of those four kinds was found.
+    fn subject_alt_names(&mut self, value: &[u8]) -> ExtResult<bool> {
+        const MALFORMED: &str = "invalid subject alternative names";
         let mut outer = Reader::new(value);
         let seq = outer.expect(tlv::SEQUENCE).ok_or(MALFORMED)?;
         let mut names = Reader::inside(value, &seq);
+        let mut found = false;
         while !names.is_empty() {
-            let name = names.read().ok_or(MALFORMED)?;
+            let name = names.read().ok_or("invalid subject alternative name")?;
             let data = names.bytes(&name);
-            let ia5 = || -> ExtResult<String> {
-                if data.is_ascii() {
-                    Ok(String::from_utf8_lossy(data).into_owned())
-                } else {
-                    Err("subject alternative name is not an IA5String")
-                }
+            let ia5 = |malformed: &'static str| -> ExtResult<String> {
+                if data.is_ascii() { Ok(String::from_utf8_lossy(data).into_owned()) } else { Err(malformed) }
             };
             match name.tag {
-                0x81 => self.email_addresses.push(ia5()?),
-                0x82 => self.dns_names.push(ia5()?),
-                0x86 => self.uris.push(ia5()?),
+                0x81 => self.email_addresses.push(ia5("SAN rfc822Name is malformed")?),
+                0x82 => self.dns_names.push(ia5("SAN dNSName is malformed")?),
+                0x86 => {
+                    let uri = ia5("SAN uniformResourceIdentifier is malformed")?;
+                    let host = url_host(&uri).map_err(|_| "cannot parse URI")?;
+                    if !host.is_empty() && !domain_name_valid(&host, false) {
+                        return Err("cannot parse URI: invalid domain");
+                    }
+                    self.uris.push(uri);
+                }
                 0x87 => self.ip_addresses.push(match data.len() {
                     4 => IpAddr::V4(Ipv4Addr::new(data[0], data[1], data[2], data[3])),
                     16 => {
                         let mut octets = [0u8; 16];
                         octets.copy_from_slice(data);
-                        IpAddr::V6(Ipv6Addr::from(octets))
+                        let ip = Ipv6Addr::from(octets);
+                        if ip.to_ipv4_mapped().is_some() {
+                            return Err("SAN iPAddress contains IPv4-mapped IPv6 address");
+                        }
+                        IpAddr::V6(ip)
                     }
-                    _ => return Err("subject alternative name IP address is neither 4 nor 16 bytes"),
+                    _ => return Err("cannot parse IP address (neither 4 nor 16 bytes)"),
                 }),
-                _ => {}
+                _ => continue,
             }
+            found = true;
         }
-        Ok(())
+        Ok(found)
     }
+}
+
+/// Go's `parseCRLDistributionPointsExtension`: the structure must be well formed; fullName URIs
+/// are the only part read.
+fn crl_distribution_points(value: &[u8]) -> ExtResult<()> {
+    const INVALID: &str = "invalid CRL distribution points";
+    let mut outer = Reader::new(value);
+    let seq = outer.expect(tlv::SEQUENCE).ok_or(INVALID)?;
+    let mut r = Reader::inside(value, &seq);
+    while !r.is_empty() {
+        let dp = r.expect(tlv::SEQUENCE).ok_or(INVALID)?;
+        let mut d = Reader::inside(value, &dp);
+        if d.peek_tag() != Some(0xa0) {
+            continue;
+        }
+        let name = d.read().ok_or(INVALID)?;
+        let mut n = Reader::inside(value, &name);
+        let full = n.expect(0xa0).ok_or(INVALID)?;
+        let mut f = Reader::inside(value, &full);
+        while f.peek_tag() == Some(0x86) {
+            f.read().ok_or(INVALID)?;
+        }
+    }
+    Ok(())
+}
+
+/// Go's `parseCertificatePoliciesExtension`: a SEQUENCE of `SEQUENCE { OID, ... }`, no OID twice.
+fn certificate_policies(value: &[u8]) -> ExtResult<()> {
+    const INVALID: &str = "invalid certificate policies";
+    let mut outer = Reader::new(value);
+    let seq = outer.expect(tlv::SEQUENCE).ok_or(INVALID)?;
+    let mut r = Reader::inside(value, &seq);
+    let mut seen: Vec<&[u8]> = Vec::new();
+    while !r.is_empty() {
+        let info = r.expect(tlv::SEQUENCE).ok_or(INVALID)?;
+        let mut i = Reader::inside(value, &info);
+        let oid = i.expect(tlv::OID).ok_or(INVALID)?;
+        let oid = i.bytes(&oid);
+        if seen.contains(&oid) || !oid_is_valid(oid) {
+            return Err(INVALID);
+        }
+        seen.push(oid);
+    }
+    Ok(())
+}
+
+/// Base-128 arcs, minimally encoded, the last one complete (Go's `newOIDFromDER`).
+fn oid_is_valid(der: &[u8]) -> bool {
+    let mut start = true;
+    for &b in der {
+        if start && b == 0x80 {
+            return false;
+        }
+        start = b & 0x80 == 0;
+    }
+    !der.is_empty() && start
+}
+
+/// Go reads policy mappings as a SEQUENCE of `SEQUENCE { OID, OID }`.
+fn policy_mappings(value: &[u8]) -> ExtResult<()> {
+    const INVALID: &str = "invalid policy mappings extension";
+    let mut outer = Reader::new(value);
+    let seq = outer.expect(tlv::SEQUENCE).ok_or(INVALID)?;
+    let mut r = Reader::inside(value, &seq);
+    while !r.is_empty() {
+        let pair = r.expect(tlv::SEQUENCE).ok_or(INVALID)?;
+        let mut p = Reader::inside(value, &pair);
+        p.expect(tlv::OID).ok_or(INVALID)?;
+        p.expect(tlv::OID).ok_or(INVALID)?;
+    }
+    Ok(())
+}
+
+/// `SEQUENCE { requireExplicitPolicy [0] INTEGER OPTIONAL, inhibitPolicyMapping [1] INTEGER
+/// OPTIONAL }`, each fitting Go's `int`.
+fn policy_constraints(value: &[u8]) -> ExtResult<()> {
+    const INVALID: &str = "invalid policy constraints extension";
+    let mut outer = Reader::new(value);
+    let seq = outer.expect(tlv::SEQUENCE).ok_or(INVALID)?;
+    let mut r = Reader::inside(value, &seq);
+    for tag in [0x80, 0x81] {
+        if r.peek_tag() == Some(tag) {
+            let n = r.read().ok_or(INVALID)?;
+            tlv::integer_i64(r.bytes(&n)).ok_or(INVALID)?;
+        }
+    }
+    Ok(())
+}
+
+/// Go's Authority Information Access reader: a SEQUENCE of `SEQUENCE { OID, GeneralName }`.
+fn authority_info_access(value: &[u8]) -> ExtResult<()> {
+    const INVALID: &str = "invalid authority info access";
+    let mut outer = Reader::new(value);
+    let seq = outer.expect(tlv::SEQUENCE).ok_or(INVALID)?;
+    let mut r = Reader::inside(value, &seq);
+    while !r.is_empty() {
+        let ad = r.expect(tlv::SEQUENCE).ok_or(INVALID)?;
+        let mut a = Reader::inside(value, &ad);
+        a.expect(tlv::OID).ok_or(INVALID)?;
+        if a.peek_tag() == Some(0x86) {
+            a.read().ok_or(INVALID)?;
+        }
+    }
+    Ok(())
 }
 
 /// Go's `parseBasicConstraintsExtension`: an optional BOOLEAN then an optional INTEGER; an
@@ -416,7 +571,74 @@ mod tests {
     fn san_ip_length_is_checked() {
         let mut facts = Facts::default();
         assert!(facts.subject_alt_names(&[0x30, 0x05, 0x87, 0x03, 1, 2, 3]).is_err());
-        facts.subject_alt_names(&[0x30, 0x06, 0x87, 0x04, 10, 0, 0, 1]).unwrap();
+        assert_eq!(facts.subject_alt_names(&[0x30, 0x06, 0x87, 0x04, 10, 0, 0, 1]), Ok(true));
         assert_eq!(facts.ip_addresses, [IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1))]);
+        let mut mapped = vec![0x30, 0x12, 0x87, 0x10];
+        mapped.extend([0u8; 10]);
+        mapped.extend([0xff, 0xff, 10, 0, 0, 1]);
+        assert!(facts.subject_alt_names(&mapped).is_err());
+    }
+
+    #[test]
+    fn san_kinds_go_ignores_make_it_unhandled() {
+        let mut facts = Facts::default();
+        // Only an otherName [0] (constructed) and a registeredID [8]: nothing Go keeps.
+        let value = [0x30, 0x07, 0xa0, 0x02, 0x05, 0x00, 0x88, 0x01, 0x2a];
+        assert_eq!(facts.subject_alt_names(&value), Ok(false));
+        facts.absorb(&rfc5280::ID_CE_SUBJECT_ALT_NAME, true, &value).unwrap();
+        assert_eq!(facts.unhandled_critical, [rfc5280::ID_CE_SUBJECT_ALT_NAME]);
+        // A constructed [2] is not a dNSName.
+        assert_eq!(facts.subject_alt_names(&[0x30, 0x04, 0xa2, 0x02, 0x05, 0x00]), Ok(false));
+    }
+
+    #[test]
+    fn san_strings_must_be_ascii_and_uris_parse() {
+        let mut facts = Facts::default();
+        assert!(facts.subject_alt_names(&[0x30, 0x04, 0x82, 0x02, 0xf0, 0x9f]).is_err());
+        let uri = |s: &str| {
+            let mut v = vec![0x30, s.len() as u8 + 2, 0x86, s.len() as u8];
+            v.extend(s.as_bytes());
+            v
+        };
+        assert_eq!(Facts::default().subject_alt_names(&uri("spiffe://cluster.local/ns/x")), Ok(true));
+        assert!(Facts::default().subject_alt_names(&uri("http://bad.example.com;DNS:test.localhost")).is_err());
+        assert!(Facts::default().subject_alt_names(&uri("http://\x7f\x00\x00\x01/")).is_err());
+        assert!(Facts::default().subject_alt_names(&uri("http://a..b/")).is_err());
+    }
+
+    #[test]
+    fn key_identifiers_and_aia_must_not_be_critical() {
+        let mut facts = Facts::default();
+        let ski = [0x04, 0x02, 0x01, 0x02];
+        assert!(facts.absorb(&rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER, true, &ski).is_err());
+        assert!(facts.absorb(&rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER, false, &ski).is_ok());
+        let aki = [0x30, 0x04, 0x80, 0x02, 0x01, 0x02];
+        assert!(facts.absorb(&rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER, true, &aki).is_err());
+        assert!(facts.absorb(&rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER, false, &aki).is_ok());
+        // SEQUENCE { SEQUENCE { caIssuers, [6] "x" } }
+        let aia =
+            [0x30, 0x0f, 0x30, 0x0d, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02, 0x86, 0x01, b'x'];
+        assert!(facts.absorb(&ID_PE_AUTHORITY_INFO_ACCESS, true, &aia).is_err());
+        assert!(facts.absorb(&ID_PE_AUTHORITY_INFO_ACCESS, false, &aia).is_ok());
+        assert!(facts.absorb(&ID_PE_AUTHORITY_INFO_ACCESS, false, &[0x30, 0x02, 0x05, 0x00]).is_err(), "malformed");
+        assert!(facts.unhandled_critical.is_empty());
+    }
+
+    #[test]
+    fn policies_like_go() {
+        let mut facts = Facts::default();
+        // Two policies with the same OID 2.5.29.32.0.
+        let dup = [0x30, 0x0e, 0x30, 0x05, 0x06, 0x03, 0x55, 0x1d, 0x20, 0x30, 0x05, 0x06, 0x03, 0x55, 0x1d, 0x20];
+        assert!(facts.absorb(&rfc5280::ID_CE_CERTIFICATE_POLICIES, false, &dup).is_err());
+        let one = [0x30, 0x07, 0x30, 0x05, 0x06, 0x03, 0x55, 0x1d, 0x20];
+        assert!(facts.absorb(&rfc5280::ID_CE_CERTIFICATE_POLICIES, false, &one).is_ok());
+        assert!(facts.absorb(&rfc5280::ID_CE_POLICY_CONSTRAINTS, true, &[0x30, 0x03, 0x80, 0x01, 0x00]).is_ok());
+        assert!(facts.absorb(&rfc5280::ID_CE_POLICY_CONSTRAINTS, false, &[0x30, 0x03, 0x80, 0x00]).is_err());
+        assert!(facts.unhandled_critical.is_empty());
+        let unknown = ObjectIdentifier::new_unwrap("1.2.3.4");
+        facts.absorb(&unknown, false, &[0x05, 0x00]).unwrap();
+        assert!(facts.unhandled_critical.is_empty());
+        facts.absorb(&unknown, true, &[0x05, 0x00]).unwrap();
+        assert_eq!(facts.unhandled_critical, [unknown]);
     }
 }

@@ -13,12 +13,14 @@
 //! an explicitly encoded `cA FALSE`, unknown critical extensions (the verifier rejects those).
 
 mod algorithm;
+mod constraints;
 mod ext;
+mod parse;
+pub(crate) mod syntax;
 mod tlv;
 
 use std::fmt;
 use std::net::IpAddr;
-use std::ops::Range;
 use std::sync::Arc;
 
 use aws_lc_rs::digest;
@@ -26,6 +28,7 @@ use const_oid::ObjectIdentifier;
 use der::Decode as _;
 
 pub use algorithm::{EcCurve, HashAlgorithm, PublicKeyAlgorithm, SignatureAlgorithm};
+pub use constraints::{GeneralSubtrees, IpConstraint, NameConstraints};
 pub use ext::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
 
 use crate::pem::{self, PemError};
@@ -96,19 +99,6 @@ pub struct Extension<'a> {
     pub value: &'a [u8],
 }
 
-/// Go's parsing profile for x509-cert: serial numbers are not limited in length (Go reads them as
-/// big integers); the sign is checked separately with Go's error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-struct GoProfile;
-
-impl x509_cert::certificate::Profile for GoProfile {
-    fn check_serial_number(_serial: &x509_cert::serial_number::SerialNumber<Self>) -> der::Result<()> {
-        Ok(())
-    }
-}
-
-type Parsed = x509_cert::certificate::CertificateInner<GoProfile>;
-
 /// A parsed X.509 certificate. Cloning is cheap (the parsed form is shared).
 ///
 /// ```
@@ -127,15 +117,9 @@ pub struct Certificate(Arc<Inner>);
 
 struct Inner {
     der: Box<[u8]>,
-    parsed: Parsed,
-    tbs: Range<usize>,
-    issuer: Range<usize>,
-    subject: Range<usize>,
-    spki: Range<usize>,
+    layout: parse::Layout,
     public_key: PublicKeyAlgorithm,
     signature_algorithm: SignatureAlgorithm,
-    not_before: Timestamp,
-    not_after: Timestamp,
     facts: ext::Facts,
     sha256: [u8; 32],
     sha1: [u8; 20],
@@ -152,17 +136,12 @@ impl Certificate {
         if der.len() > limits.max_der_bytes {
             return Err(CertError::TooLarge { size: der.len(), limit: limits.max_der_bytes });
         }
-        let parsed = Parsed::from_der(der).map_err(|e| CertError::Der {
-            message: e.kind().to_string(),
-            position: e.position().map(|p| Position::at_byte(u32::from(p) as usize)),
-        })?;
-        let layout = Layout::read(der)
-            .ok_or_else(|| CertError::Der { message: "unexpected certificate structure".into(), position: None })?;
+        let layout = parse::read(der)
+            .map_err(|e| CertError::Der { message: e.message.to_owned(), position: e.offset.map(Position::at_byte) })?;
         if der[layout.inner_sig_alg.clone()] != der[layout.outer_sig_alg.clone()] {
             return Err(CertError::SignatureAlgorithmMismatch);
         }
-        let tbs = parsed.tbs_certificate();
-        if tbs.serial_number().as_bytes().first().is_some_and(|b| b & 0x80 != 0) {
+        if der[layout.serial.clone()].first().is_some_and(|b| b & 0x80 != 0) {
             return Err(CertError::NegativeSerialNumber);
         }
 
@@ -171,31 +150,24 @@ impl Certificate {
             position: Some(Position::at_byte(layout.outer_sig_alg.start)),
         })?;
         let signature_algorithm = algorithm::signature_algorithm(&sig_ai);
-        let spki = tbs.subject_public_key_info();
         let key_ai = algorithm::algorithm_id(&der[layout.spki_alg.clone()]).ok_or_else(|| CertError::Der {
             message: "malformed public key algorithm".into(),
             position: Some(Position::at_byte(layout.spki_alg.start)),
         })?;
-        let public_key = algorithm::public_key_algorithm(&key_ai, spki.subject_public_key.raw_bytes())
+        let public_key = algorithm::public_key_algorithm(&key_ai, &der[layout.public_key.clone()])
             .map_err(|reason| CertError::PublicKey { reason })?;
 
         let mut facts = ext::Facts::default();
-        let mut seen: Vec<ObjectIdentifier> = Vec::new();
-        for e in tbs.extensions().map(|v| v.as_slice()).unwrap_or_default() {
-            if seen.contains(&e.extn_id) {
-                return Err(CertError::DuplicateExtension { oid: e.extn_id.to_string() });
+        let mut seen: Vec<ObjectIdentifier> = Vec::with_capacity(layout.extensions.len());
+        for e in &layout.extensions {
+            if seen.contains(&e.oid) {
+                return Err(CertError::DuplicateExtension { oid: e.oid.to_string() });
             }
-            seen.push(e.extn_id);
+            seen.push(e.oid);
             facts
-                .absorb(&e.extn_id, e.extn_value.as_bytes())
-                .map_err(|reason| CertError::MalformedExtension { oid: e.extn_id.to_string(), reason })?;
+                .absorb(&e.oid, e.critical, &der[e.value.clone()])
+                .map_err(|reason| CertError::MalformedExtension { oid: e.oid.to_string(), reason })?;
         }
-
-        let seconds = |t: x509_cert::time::Time| {
-            Timestamp::from_unix_seconds(i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX))
-        };
-        let not_before = seconds(tbs.validity().not_before);
-        let not_after = seconds(tbs.validity().not_after);
 
         let mut sha256 = [0u8; 32];
         sha256.copy_from_slice(digest::digest(&digest::SHA256, der).as_ref());
@@ -204,15 +176,9 @@ impl Certificate {
 
         Ok(Certificate(Arc::new(Inner {
             der: der.into(),
-            parsed,
-            tbs: layout.tbs,
-            issuer: layout.issuer,
-            subject: layout.subject,
-            spki: layout.spki,
+            layout,
             public_key,
             signature_algorithm,
-            not_before,
-            not_after,
             facts,
             sha256,
             sha1,
@@ -246,28 +212,28 @@ impl Certificate {
     /// `CN=kube-apiserver-lb-signer,OU=openshift`). Attributes without a known short name are
     /// written as `OID=#hex`.
     pub fn subject(&self) -> String {
-        self.0.parsed.tbs_certificate().subject().to_string()
+        name_string(self.raw_subject())
     }
 
     /// The issuer as an RFC 4514 string.
     pub fn issuer(&self) -> String {
-        self.0.parsed.tbs_certificate().issuer().to_string()
+        name_string(self.raw_issuer())
     }
 
     /// The DER of the subject Name, exactly as in the certificate (Go matches issuers to subjects
     /// on these bytes).
     pub fn raw_subject(&self) -> &[u8] {
-        &self.0.der[self.0.subject.clone()]
+        &self.0.der[self.0.layout.subject.clone()]
     }
 
     /// The DER of the issuer Name, exactly as in the certificate.
     pub fn raw_issuer(&self) -> &[u8] {
-        &self.0.der[self.0.issuer.clone()]
+        &self.0.der[self.0.layout.issuer.clone()]
     }
 
     /// The serial number as lower-case hex of its magnitude (no sign octet, no separators).
     pub fn serial_hex(&self) -> String {
-        let bytes = self.0.parsed.tbs_certificate().serial_number().as_bytes();
+        let bytes = &self.0.der[self.0.layout.serial.clone()];
         let bytes = match bytes {
             [0, rest @ ..] if !rest.is_empty() => rest,
             all => all,
@@ -277,23 +243,23 @@ impl Certificate {
 
     /// Start of the validity period (inclusive).
     pub fn not_before(&self) -> Timestamp {
-        self.0.not_before
+        self.0.layout.not_before
     }
 
     /// End of the validity period (inclusive).
     pub fn not_after(&self) -> Timestamp {
-        self.0.not_after
+        self.0.layout.not_after
     }
 
     /// Seconds from `at` until `notAfter`; negative once expired.
     pub fn expires_in(&self, at: Timestamp) -> i64 {
-        self.0.not_after.unix_seconds().saturating_sub(at.unix_seconds())
+        self.0.layout.not_after.unix_seconds().saturating_sub(at.unix_seconds())
     }
 
     /// Whether `at` is inside the validity period. Like Go, both bounds are inclusive: invalid when
     /// `at < notBefore` or `at > notAfter`.
     pub fn is_valid_at(&self, at: Timestamp) -> bool {
-        self.0.not_before <= at && at <= self.0.not_after
+        self.0.layout.not_before <= at && at <= self.0.layout.not_after
     }
 
     /// DNS names from the Subject Alternative Name extension.
@@ -363,31 +329,56 @@ impl Certificate {
 
     /// The DER of the SubjectPublicKeyInfo, exactly as in the certificate.
     pub fn spki_der(&self) -> &[u8] {
-        &self.0.der[self.0.spki.clone()]
+        &self.0.der[self.0.layout.spki.clone()]
     }
 
     /// The subject public key (the contents of the SPKI BIT STRING).
     pub fn public_key_bytes(&self) -> &[u8] {
-        self.0.parsed.tbs_certificate().subject_public_key_info().subject_public_key.raw_bytes()
+        &self.0.der[self.0.layout.public_key.clone()]
     }
 
     /// The signature bytes (the contents of the outer BIT STRING).
     pub fn signature(&self) -> &[u8] {
-        self.0.parsed.signature().raw_bytes()
+        &self.0.der[self.0.layout.signature.clone()]
     }
 
     /// The signed TBSCertificate, sliced from the input DER (never re-encoded).
     pub fn tbs_der(&self) -> &[u8] {
-        &self.0.der[self.0.tbs.clone()]
+        &self.0.der[self.0.layout.tbs.clone()]
     }
 
-    /// All extensions in certificate order.
+    /// All extensions in certificate order, as Go sees them: none for a v1 or v2 certificate
+    /// (Go ignores an extensions block there).
     pub fn extensions(&self) -> impl Iterator<Item = Extension<'_>> + '_ {
-        self.0.parsed.tbs_certificate().extensions().into_iter().flatten().map(|e| Extension {
-            oid: e.extn_id,
+        self.0.layout.extensions.iter().map(|e| Extension {
+            oid: e.oid,
             critical: e.critical,
-            value: e.extn_value.as_bytes(),
+            value: &self.0.der[e.value.clone()],
         })
+    }
+
+    /// The X.509 version: 1, 2 or 3.
+    pub fn version(&self) -> u8 {
+        self.0.layout.version
+    }
+
+    /// Whether the certificate has a Subject Alternative Name extension (even one holding no
+    /// name Go reads). Go applies name constraints only to certificates that have one.
+    pub fn has_subject_alt_name(&self) -> bool {
+        self.0.layout.extensions.iter().any(|e| e.oid == const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME)
+    }
+
+    /// The Name Constraints extension, if present.
+    pub fn name_constraints(&self) -> Option<&NameConstraints> {
+        self.0.facts.name_constraints.as_ref()
+    }
+
+    /// Critical extensions Go does not handle, in certificate order (Go's
+    /// `UnhandledCriticalExtensions`): unknown OIDs, Name Constraints with a subtree kind Go does
+    /// not evaluate, and a Subject Alternative Name holding no DNS, email, IP or URI name. Go's
+    /// verifier refuses a certificate in a chain with any.
+    pub fn unhandled_critical_extensions(&self) -> &[ObjectIdentifier] {
+        &self.0.facts.unhandled_critical
     }
 
     /// SHA-256 of the DER.
@@ -463,45 +454,11 @@ pub fn colon_hex(bytes: &[u8]) -> String {
     out
 }
 
-/// Where the raw parts sit in the DER.
-struct Layout {
-    tbs: Range<usize>,
-    inner_sig_alg: Range<usize>,
-    issuer: Range<usize>,
-    subject: Range<usize>,
-    spki: Range<usize>,
-    spki_alg: Range<usize>,
-    outer_sig_alg: Range<usize>,
-}
-
-impl Layout {
-    /// Walks `Certificate ::= SEQUENCE { tbs, signatureAlgorithm, signature }` and the TBS fields
-    /// up to the public key. The DER has already been validated by x509-cert.
-    fn read(der: &[u8]) -> Option<Layout> {
-        let mut top = tlv::Reader::new(der);
-        let cert = top.expect(tlv::SEQUENCE)?;
-        let mut cert_r = tlv::Reader::inside(der, &cert);
-        let tbs = cert_r.expect(tlv::SEQUENCE)?;
-        let outer_sig_alg = cert_r.expect(tlv::SEQUENCE)?;
-        let mut t = tlv::Reader::inside(der, &tbs);
-        if t.peek_tag() == Some(0xa0) {
-            t.read()?;
-        }
-        t.expect(tlv::INTEGER)?;
-        let inner_sig_alg = t.expect(tlv::SEQUENCE)?;
-        let issuer = t.expect(tlv::SEQUENCE)?;
-        t.expect(tlv::SEQUENCE)?;
-        let subject = t.expect(tlv::SEQUENCE)?;
-        let spki = t.expect(tlv::SEQUENCE)?;
-        let spki_alg = tlv::Reader::inside(der, &spki).expect(tlv::SEQUENCE)?;
-        Some(Layout {
-            tbs: tbs.whole,
-            inner_sig_alg: inner_sig_alg.whole,
-            issuer: issuer.whole,
-            subject: subject.whole,
-            spki: spki.whole,
-            spki_alg: spki_alg.whole,
-            outer_sig_alg: outer_sig_alg.whole,
-        })
+/// A Name as RFC 4514 text, through x509-cert's formatter; a Name it cannot decode (Go is more
+/// lenient, e.g. about the order of a multi-valued RDN) is shown as `#` and its DER in hex.
+fn name_string(der: &[u8]) -> String {
+    match x509_cert::name::Name::from_der(der) {
+        Ok(name) => name.to_string(),
+        Err(_) => format!("#{}", der.iter().map(|b| format!("{b:02x}")).collect::<String>()),
     }
 }

@@ -46,6 +46,11 @@ impl<'a> Reader<'a> {
         Reader { buf, pos: tlv.value.start, end: tlv.value.end }
     }
 
+    /// The absolute offset of the next element.
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.pos >= self.end
     }

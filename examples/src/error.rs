@@ -1,0 +1,71 @@
+//! What stops a subcommand before it can give an answer (exit code 2).
+
+use std::io;
+use std::path::PathBuf;
+
+use okd_trust::bundle::BundleError;
+use okd_trust::cert::CertError;
+use okd_trust::pem::PemError;
+
+/// Bad input or a broken output stream: the command could not decide anything.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CliError {
+    /// A file (or standard input) could not be read.
+    #[error("{option} {}: cannot read: {source}", path.display())]
+    Read {
+        /// The option that named the file, e.g. `--roots`.
+        option: &'static str,
+        /// The path given (`-` for standard input).
+        path: PathBuf,
+        /// The operating system's reason.
+        source: io::Error,
+    },
+    /// A CA bundle holds no usable certificate, or exceeds a limit.
+    #[error("{option} {}: {source}", path.display())]
+    Bundle {
+        /// The option that named the file.
+        option: &'static str,
+        /// The path given.
+        path: PathBuf,
+        /// The core's reason.
+        source: BundleError,
+    },
+    /// The PEM text of a chain exceeds a limit.
+    #[error("{option} {}: {source}", path.display())]
+    Pem {
+        /// The option that named the file.
+        option: &'static str,
+        /// The path given.
+        path: PathBuf,
+        /// The core's reason.
+        source: PemError,
+    },
+    /// A chain holds no certificate at all.
+    #[error("{option} {}: no CERTIFICATE block found (expected PEM, e.g. `openssl s_client -showcerts` output)", path.display())]
+    NoCertificate {
+        /// The option that named the file.
+        option: &'static str,
+        /// The path given.
+        path: PathBuf,
+    },
+    /// A certificate of a served chain does not parse; Go's TLS client would abort the handshake.
+    #[error("{option} {}: certificate {index} (at line {line}) cannot be parsed: {source}", path.display())]
+    Certificate {
+        /// The option that named the file.
+        option: &'static str,
+        /// The path given.
+        path: PathBuf,
+        /// 0 for the leaf, 1 for the next certificate, and so on.
+        index: usize,
+        /// 1-based line of the block's BEGIN line.
+        line: usize,
+        /// The core's reason.
+        source: CertError,
+    },
+    /// The x509-limbo suite on standard input is not valid suite JSON.
+    #[error("standard input is not an x509-limbo suite: {0}")]
+    Suite(#[source] serde_json::Error),
+    /// Writing the answer failed.
+    #[error("cannot write the output: {0}")]
+    Write(#[from] io::Error),
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# x509-limbo conformance of okd-trust's verifier (see ../shared/limbo/README.md).
+#
+# Runs `okd-trust limbo` over the suite with both profiles and scores the results with the
+# suite's compare.py:
+#   - kubelet vs Go 1.26's verdicts: FAILS on any case accepted where Go rejects (false_accept),
+#     and on any case where the verifier panicked;
+#   - strict vs the suite's expected_result: reported only.
+# Without the suite (it lives outside the repo, in ../shared/limbo) the check is skipped, loudly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+limbo_dir=../shared/limbo
+suite="$limbo_dir/limbo.json"
+if [[ ! -f "$suite" ]]; then
+    echo
+    echo "*******************************************************************************"
+    echo "*** x509-limbo suite not found at $suite: conformance SKIPPED ***"
+    echo "*******************************************************************************"
+    echo
+    exit 0
+fi
+
+target_dir="${CARGO_TARGET_DIR:-target}"
+bin="$target_dir/release/okd-trust"
+now_ms() { date +%s%3N; }
+took() { echo "$(( $(now_ms) - $1 )) ms"; }
+
+start=$(now_ms)
+cargo build --release --locked -p okd-trust-examples --bin okd-trust
+echo "build: $(took "$start")"
+
+# run_profile PROFILE: writes $target_dir/limbo-PROFILE.json and echoes the harness summary.
+run_profile() {
+    local profile=$1 t
+    t=$(now_ms)
+    if ! "$bin" limbo --profile "$profile" <"$suite" >"$target_dir/limbo-$profile.json" 2>"$target_dir/limbo-$profile.log"; then
+        tail -n 40 "$target_dir/limbo-$profile.log"
+        echo "FAIL: okd-trust limbo --profile $profile could not run"
+        return 1
+    fi
+    grep -v '^limbo summary:' "$target_dir/limbo-$profile.log" | tail -n 20 || true
+    grep '^limbo summary:' "$target_dir/limbo-$profile.log"
+    echo "limbo --profile $profile: $(took "$t")"
+}
+
+status=0
+
+echo
+echo "== kubelet profile vs Go 1.26 (gate: false_accept must be 0)"
+run_profile kubelet
+panics=$(sed -n 's/^limbo summary:.* panics=\([0-9]*\).*/\1/p' "$target_dir/limbo-kubelet.log")
+python3 "$limbo_dir/compare.py" "$suite" "$target_dir/limbo-kubelet.json" "$limbo_dir/reference/go-1.26.json" \
+    | tee "$target_dir/limbo-kubelet.txt"
+summary=$(grep '^summary:' "$target_dir/limbo-kubelet.txt" | tail -n 1 || true)
+false_accept=$(sed -n 's/.*false_accept=\([0-9]*\).*/\1/p' <<<"$summary")
+if [[ -z "$false_accept" ]]; then
+    echo "FAIL: cannot read false_accept from compare.py's summary line: '$summary'"
+    status=1
+elif (( false_accept > 0 )); then
+    echo "FAIL: the kubelet profile accepts $false_accept case(s) that Go rejects (listed above)"
+    status=1
+fi
+if [[ "${panics:-}" != "0" ]]; then
+    echo "FAIL: the verifier panicked on ${panics:-an unknown number of} case(s) (see $target_dir/limbo-kubelet.log)"
+    status=1
+fi
+
+echo
+echo "== strict profile vs expected_result (report only)"
+run_profile strict
+python3 "$limbo_dir/compare.py" "$suite" "$target_dir/limbo-strict.json" | tee "$target_dir/limbo-strict.txt"
+
+echo
+echo "x509-limbo conformance: $([[ $status == 0 ]] && echo passed || echo FAILED) in $(took "$start")"
+exit "$status"
