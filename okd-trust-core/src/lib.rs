@@ -26,6 +26,7 @@
 
 pub mod bundle;
 pub mod cert;
+pub mod diagnose;
 mod document;
 mod error;
 pub mod examples;

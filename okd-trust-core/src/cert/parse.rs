@@ -277,7 +277,7 @@ fn is_printable(b: u8) -> bool {
 /// UCS-2: even length (a trailing NUL pair is a terminator), no surrogates, no non-characters.
 fn check_bmp_string(value: &[u8]) -> Result<(), &'static str> {
     const INVALID: &str = "invalid RDNSequence: invalid attribute value: invalid BMPString";
-    if value.len() % 2 != 0 {
+    if !value.len().is_multiple_of(2) {
         return Err(INVALID);
     }
     let value = match value {

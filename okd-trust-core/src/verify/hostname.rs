@@ -85,7 +85,7 @@ fn match_pattern(pattern: &str, host: &str) -> bool {
         match (p.next(), h.next()) {
             (None, None) => return true,
             (Some(pl), Some(hl)) => {
-                if !(first && pl == "*") && !pl.eq_ignore_ascii_case(hl) {
+                if !(pl.eq_ignore_ascii_case(hl) || (first && pl == "*")) {
                     return false;
                 }
             }

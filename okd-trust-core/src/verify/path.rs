@@ -220,10 +220,9 @@ impl<'a> Search<'a> {
         for attempt in &self.attempts {
             if let Some(below) = attempt.path.len().checked_sub(2)
                 && below >= stuck.1
+                && let Some(cert) = self.find_presented(&attempt.path[below].sha256)
             {
-                if let Some(cert) = self.find_presented(&attempt.path[below].sha256) {
-                    stuck = (cert, below);
-                }
+                stuck = (cert, below);
             }
         }
         let (cert, depth) = stuck;

@@ -66,7 +66,7 @@ pub(crate) fn check_signature_from(
 ) -> Result<(), Failure> {
     // RFC 5280 4.2.1.9, as Go applies it: a v3 issuer needs basicConstraints; cA:FALSE never signs.
     match parent.basic_constraints() {
-        None if version(parent) >= 3 => {
+        None if parent.version() >= 3 => {
             return Err(Failure::ParentCannotSign {
                 reason: "the issuer is a v3 certificate without basicConstraints",
             });
@@ -131,21 +131,5 @@ fn scheme_for(algorithm: &SignatureAlgorithm, key: &PublicKeyAlgorithm) -> Resul
             Err(Failure::UnsupportedAlgorithm { algorithm: format!("issuer key {oid}") })
         }
         _ => Err(mismatch()),
-    }
-}
-
-/// The certificate's version (1, 2 or 3), read from the raw TBS: `[0] EXPLICIT INTEGER` when present.
-fn version(cert: &Certificate) -> u8 {
-    let tbs = cert.tbs_der();
-    // Skip the TBS SEQUENCE header (tag + definite length).
-    let header = match tbs.get(1) {
-        Some(&len) if len < 0x80 => 2,
-        Some(&len) => 2 + usize::from(len & 0x7f),
-        None => return 1,
-    };
-    match tbs.get(header..header + 5) {
-        // a0 03 02 01 vv
-        Some([0xa0, 0x03, 0x02, 0x01, v]) => v.saturating_add(1),
-        _ => 1,
     }
 }

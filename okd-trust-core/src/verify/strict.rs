@@ -17,6 +17,9 @@ const POLICY_CONSTRAINTS: &str = "2.5.29.36";
 /// DER of an empty Name (`SEQUENCE {}`).
 const EMPTY_NAME: &[u8] = &[0x30, 0x00];
 
+/// One rule: a certificate and its place in, a violation out.
+type Rule = fn(&Certificate, Place) -> Result<(), Failure>;
+
 /// Where a certificate sits in the chain being judged.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Place {
@@ -34,7 +37,7 @@ pub(super) fn check_chain(chain: &[Certificate], server_name: Option<&str>) -> R
             i if i + 1 == chain.len() => Place::Anchor,
             _ => Place::Intermediate,
         };
-        let rules: [fn(&Certificate, Place) -> Result<(), Failure>; 8] = [
+        let rules: [Rule; 8] = [
             serial_number,
             key_identifiers,
             basic_constraints,

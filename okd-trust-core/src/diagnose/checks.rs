@@ -1,0 +1,376 @@
+//! The checks, one function per concern, and the plan built from the same facts.
+
+use super::plan::{Action, ConfigMapPatch, KubeconfigRepair, Plan};
+use super::{Code, DoctorInput, Finding, Labelled, Severity, signers};
+use crate::kubeconfig::ClusterTrust;
+use crate::verify::{self, CertSummary, Verdict as Trust, VerifyOptions};
+use crate::{CaBundle, Certificate, Kubeconfig, Timestamp};
+
+const SIGNER_SECRET_LEGACY_TYPE: &str = "SecretTypeTLS";
+
+/// The kubeconfig's cluster the node uses, and the bundle it trusts (when it embeds one).
+struct NodeTrust<'a> {
+    source: &'a str,
+    kubeconfig: &'a Kubeconfig,
+    cluster: Option<String>,
+    trust: Option<ClusterTrust>,
+}
+
+fn node_trust(labelled: &Labelled<Kubeconfig>) -> NodeTrust<'_> {
+    let kubeconfig = &labelled.value;
+    let cluster = kubeconfig.current_cluster().map(|c| c.name.clone());
+    let trust = cluster.as_deref().and_then(|c| kubeconfig.trust(c).ok());
+    NodeTrust { source: &labelled.label, kubeconfig, cluster, trust }
+}
+
+impl NodeTrust<'_> {
+    fn bundle(&self) -> Option<&CaBundle> {
+        match &self.trust {
+            Some(ClusterTrust::Bundle(b)) => Some(b),
+            _ => None,
+        }
+    }
+
+    fn server_name(&self, input: &DoctorInput) -> Option<String> {
+        input.server_name.clone().or_else(|| self.cluster.as_deref().and_then(|c| self.kubeconfig.server_name(c)))
+    }
+}
+
+/// The union of every cluster CA source, in input order.
+fn cluster_bundle(input: &DoctorInput) -> Option<CaBundle> {
+    input.cluster_cas.iter().map(|l| l.value.clone()).reduce(|a, b| a.union(&b))
+}
+
+fn summaries(certs: &[Certificate]) -> Vec<CertSummary> {
+    certs.iter().map(|c| CertSummary::new(c, 0)).collect()
+}
+
+/// Verifies the served chain against `roots` under the kubelet profile.
+fn verify_serving(input: &DoctorInput, roots: &CaBundle, server_name: Option<&str>) -> Option<Trust> {
+    let chain = &input.serving_chain.as_ref()?.value;
+    let (leaf, intermediates) = chain.split_first()?;
+    let mut options = VerifyOptions::new(roots, input.at).intermediates(intermediates);
+    if let Some(name) = server_name {
+        options = options.server_name(name);
+    }
+    Some(verify::verify(leaf, &options))
+}
+
+pub(super) fn run(input: &DoctorInput) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let nodes: Vec<NodeTrust<'_>> = input.kubeconfigs.iter().map(node_trust).collect();
+    let cluster = cluster_bundle(input);
+    for node in &nodes {
+        kubeconfig_checks(input, node, cluster.as_ref(), &mut findings);
+    }
+    disagreement(&nodes, &mut findings);
+    for (source, cert) in certificates(input) {
+        expiry(&source, &cert, input.at, input.warn_days, &mut findings);
+    }
+    findings.extend(signers::recently_rotated(&certificates(input), input.at));
+    if let Some(secret) = &input.signer_secret
+        && secret.value.secret_type == SIGNER_SECRET_LEGACY_TYPE
+    {
+        findings.push(Finding::new(
+            Code::SignerSecretLegacyType,
+            Severity::Warning,
+            &secret.label,
+            format!(
+                "Secret {} has type {SIGNER_SECRET_LEGACY_TYPE} (clusters installed at 4.7 or earlier): upgrading to a 4.15 \
+                 release before 4.15.10 deletes and re-creates it with a new key, and nodes stop trusting api-int. \
+                 Upgrade straight to 4.15.10 or later, or make sure node kubeconfigs trust the new signer before they restart.",
+                secret.value.qualified_name()
+            ),
+        ));
+    }
+    if let Some(multus) = &input.multus_ca {
+        let name = input.server_name.clone().or_else(|| nodes.iter().find_map(|n| n.server_name(input)));
+        if let Some(Trust::Untrusted(reason)) = verify_serving(input, &multus.value, name.as_deref()) {
+            findings.push(
+                Finding::new(
+                    Code::MultusCaUntrustedServingChain,
+                    Severity::Error,
+                    &multus.label,
+                    format!("multus does not trust what api-int serves, so pod networking fails: {}", reason.failure),
+                )
+                .with_certificates(summaries(multus.value.as_slice())),
+            );
+        }
+        for warning in multus.value.warnings() {
+            findings.push(Finding::new(Code::PemBlocksSkipped, Severity::Warning, &multus.label, warning.to_string()));
+        }
+    }
+    for source in &input.cluster_cas {
+        for warning in source.value.warnings() {
+            findings.push(Finding::new(Code::PemBlocksSkipped, Severity::Warning, &source.label, warning.to_string()));
+        }
+    }
+    findings
+}
+
+fn kubeconfig_checks(
+    input: &DoctorInput,
+    node: &NodeTrust<'_>,
+    cluster: Option<&CaBundle>,
+    findings: &mut Vec<Finding>,
+) {
+    let source = node.source;
+    for problem in node.kubeconfig.validate() {
+        findings.push(Finding::new(
+            Code::KubeconfigInvalid,
+            Severity::Error,
+            source,
+            format!("client-go rejects it: {problem}"),
+        ));
+    }
+    let Some(cluster_name) = &node.cluster else {
+        findings.push(Finding::new(
+            Code::KubeconfigInvalid,
+            Severity::Error,
+            source,
+            "no current context names a cluster, so kubelet cannot tell which server to trust",
+        ));
+        return;
+    };
+    match node.kubeconfig.trust(cluster_name) {
+        Err(e) => findings.push(Finding::new(Code::KubeconfigInvalid, Severity::Error, source, e.to_string())),
+        Ok(ClusterTrust::Insecure) => findings.push(Finding::new(
+            Code::KubeconfigInsecure,
+            Severity::Warning,
+            source,
+            format!(
+                "cluster {cluster_name:?} sets insecure-skip-tls-verify: any server, including an impostor, is trusted"
+            ),
+        )),
+        Ok(ClusterTrust::File { path }) => findings.push(
+            Finding::new(
+                Code::CaPathUnresolved,
+                Severity::Info,
+                source,
+                format!(
+                    "cluster {cluster_name:?} trusts the CA file {path}; pass that file too so the doctor can judge it"
+                ),
+            )
+            .with_detail("path", path),
+        ),
+        Ok(ClusterTrust::SystemRoots) => {}
+        Ok(ClusterTrust::Bundle(bundle)) => {
+            for warning in bundle.warnings() {
+                findings.push(Finding::new(Code::PemBlocksSkipped, Severity::Warning, source, warning.to_string()));
+            }
+            let serving = verify_serving(input, &bundle, node.server_name(input).as_deref());
+            let untrusted = matches!(serving, Some(Trust::Untrusted(_)));
+            if let Some(Trust::Untrusted(reason)) = &serving {
+                findings.push(
+                    Finding::new(
+                        Code::KubeconfigUntrustedServingChain,
+                        Severity::Error,
+                        source,
+                        format!(
+                            "kubelet will not trust api-int: {}. The node goes NotReady when kubelet next connects.",
+                            reason.failure
+                        ),
+                    )
+                    .with_certificates(vec![reason.certificate.clone()])
+                    .with_detail("cluster", cluster_name.clone()),
+                );
+            }
+            if let Some(cluster) = cluster {
+                let missing: Vec<Certificate> =
+                    cluster.without_expired(input.at).iter().filter(|c| !bundle.contains(c)).cloned().collect();
+                if !missing.is_empty() {
+                    let severity = if untrusted { Severity::Error } else { Severity::Warning };
+                    findings.push(
+                        Finding::new(
+                            Code::CaNotPropagated,
+                            severity,
+                            source,
+                            format!(
+                                "the cluster serves {} CA(s) this kubeconfig does not trust; it breaks as soon as api-int \
+                                 presents a certificate from one of them",
+                                missing.len()
+                            ),
+                        )
+                        .with_certificates(summaries(&missing)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn disagreement(nodes: &[NodeTrust<'_>], findings: &mut Vec<Finding>) {
+    let with_bundles: Vec<(&str, &CaBundle)> = nodes.iter().filter_map(|n| Some((n.source, n.bundle()?))).collect();
+    let Some(((first_source, first), rest)) = with_bundles.split_first() else { return };
+    for (source, bundle) in rest {
+        let diff = first.diff(bundle);
+        if diff.is_unchanged() {
+            continue;
+        }
+        findings.push(
+            Finding::new(
+                Code::KubeconfigsDisagree,
+                Severity::Warning,
+                source,
+                format!(
+                    "{source} and {first_source} trust different CAs ({} only in {source}, {} only in {first_source}); \
+                     kubelet uses one and the bootstrap path the other, so one of them is stale",
+                    diff.added.len(),
+                    diff.removed.len()
+                ),
+            )
+            .with_certificates(summaries(&diff.added).into_iter().chain(summaries(&diff.removed)).collect()),
+        );
+    }
+}
+
+fn expiry(source: &str, cert: &Certificate, at: Timestamp, warn_days: u32, findings: &mut Vec<Finding>) {
+    let left = cert.expires_in(at);
+    if !cert.is_valid_at(at) && left < 0 {
+        findings.push(
+            Finding::new(
+                Code::CertExpired,
+                Severity::Warning,
+                source,
+                format!("{} expired on {}", cert.subject(), cert.not_after()),
+            )
+            .with_certificates(summaries(std::slice::from_ref(cert))),
+        );
+    } else if left < i64::from(warn_days) * 86_400 {
+        findings.push(
+            Finding::new(
+                Code::CertExpiringSoon,
+                Severity::Warning,
+                source,
+                format!("{} expires on {} ({} days left)", cert.subject(), cert.not_after(), left / 86_400),
+            )
+            .with_certificates(summaries(std::slice::from_ref(cert)))
+            .with_detail("days_left", (left / 86_400).to_string()),
+        );
+    }
+}
+
+/// Every certificate in the inputs, labelled with its source, each source's copies once.
+pub(super) fn certificates(input: &DoctorInput) -> Vec<(String, Certificate)> {
+    let mut out = Vec::new();
+    for node in &input.kubeconfigs {
+        if let Some(ClusterTrust::Bundle(bundle)) = node_trust(node).trust {
+            out.extend(bundle.iter().map(|c| (node.label.clone(), c.clone())));
+        }
+    }
+    for source in input.cluster_cas.iter().chain(input.multus_ca.as_ref()) {
+        out.extend(source.value.iter().map(|c| (source.label.clone(), c.clone())));
+    }
+    if let Some(chain) = &input.serving_chain {
+        out.extend(chain.value.iter().map(|c| (chain.label.clone(), c.clone())));
+    }
+    out
+}
+
+pub(super) fn plan(input: &DoctorInput) -> Plan {
+    let mut plan = Plan::default();
+    let Some(cluster) = cluster_bundle(input) else { return plan };
+    for labelled in &input.kubeconfigs {
+        let node = node_trust(labelled);
+        let (Some(cluster_name), Some(current)) = (&node.cluster, node.bundle()) else { continue };
+        let wanted = current.union(&cluster).without_expired(input.at);
+        let diff = current.diff(&wanted);
+        if diff.is_unchanged() {
+            continue;
+        }
+        plan.kubeconfigs.push(repair(input, &node, cluster_name, current, &wanted));
+    }
+    if let Some(multus) = &input.multus_ca {
+        let wanted = multus.value.union(&cluster).without_expired(input.at);
+        if !multus.value.diff(&wanted).is_unchanged() {
+            let patch = serde_json::json!({ "data": { "ca.crt": wanted.to_pem() } }).to_string();
+            plan.multus_patch = Some(ConfigMapPatch {
+                target: "openshift-multus/kube-root-ca.crt".into(),
+                patch,
+                note:
+                    "a stopgap: kube-controller-manager republishes kube-root-ca.crt from its service-account CA and \
+                       will overwrite this patch; the lasting fix is the cluster's own CA propagation (4.15.10+)"
+                        .into(),
+            });
+        }
+    }
+    if !plan.kubeconfigs.is_empty() {
+        plan.actions.push(Action {
+            description: "restart kubelet so it reloads its kubeconfig (on each node that was changed)".into(),
+            command: "systemctl restart kubelet".into(),
+        });
+    }
+    if plan.multus_patch.is_some() || !plan.kubeconfigs.is_empty() {
+        if let Some(patch) = &plan.multus_patch {
+            plan.actions.insert(
+                0,
+                Action {
+                    description: "give multus the same CAs (stopgap until the cluster republishes them)".into(),
+                    command: format!(
+                        "oc patch configmap -n openshift-multus kube-root-ca.crt --type merge -p '{}'",
+                        patch.patch
+                    ),
+                },
+            );
+        }
+        plan.actions.push(Action {
+            description: "recreate the multus pods so they pick up the trusted CA".into(),
+            command: "oc delete pod -n openshift-multus -l app=multus".into(),
+        });
+    }
+    plan
+}
+
+fn repair(
+    input: &DoctorInput,
+    node: &NodeTrust<'_>,
+    cluster_name: &str,
+    current: &CaBundle,
+    wanted: &CaBundle,
+) -> KubeconfigRepair {
+    let diff = current.diff(wanted);
+    let mut repair = KubeconfigRepair {
+        source: node.source.to_owned(),
+        cluster: cluster_name.to_owned(),
+        old_text: node.kubeconfig.source().to_owned(),
+        new_text: String::new(),
+        added: summaries(&diff.added),
+        removed: summaries(&diff.removed),
+        verified: false,
+        verification: String::new(),
+    };
+    let edit = match node.kubeconfig.with_ca_bundle(cluster_name, wanted) {
+        Ok(edit) => edit,
+        Err(e) => {
+            repair.verification = format!("not repairable automatically: {e}");
+            return repair;
+        }
+    };
+    let Ok(edited) = Kubeconfig::parse(edit.text.as_bytes()) else {
+        repair.verification = "the edited file does not parse".into();
+        return repair;
+    };
+    let before = node.kubeconfig.validate();
+    if let Some(problem) = edited.validate().into_iter().find(|p| !before.contains(p)) {
+        repair.verification = format!("the edit would make client-go reject the file: {problem}");
+        return repair;
+    }
+    match verify_serving(input, wanted, node.server_name(input).as_deref()) {
+        Some(Trust::Untrusted(reason)) => {
+            repair.verification = format!(
+                "the union bundle still does not verify what api-int serves, so the fix is withheld: {}",
+                reason.failure
+            );
+        }
+        Some(Trust::Trusted { .. }) => {
+            repair.verified = true;
+            repair.verification = "re-parsed, client-go validation clean, and the new bundle verifies the api-int serving chain (kubelet profile)".into();
+        }
+        _ => {
+            repair.verified = true;
+            repair.verification = "re-parsed and client-go validation clean (no serving chain given, so trust of api-int was not checked)".into();
+        }
+    }
+    repair.new_text = edit.text;
+    repair
+}

@@ -1,0 +1,139 @@
+//! The doctor: everything that breaks, or will break, trust between a node and api-int — and
+//! the exact, verified fix.
+//!
+//! Inputs are parsed values, labelled with where they came from; the caller reads files, the
+//! network and the clock. [`diagnose`] is pure and deterministic for a given `at`.
+//!
+//! ```
+//! use okd_trust::diagnose::{self, DoctorInput, Labelled, Verdict};
+//! use okd_trust::{CaBundle, Kubeconfig, Timestamp, examples};
+//!
+//! let mut input = DoctorInput::new(Timestamp::parse_rfc3339("2024-05-01T00:00:00Z")?);
+//! input.kubeconfigs.push(Labelled::new("/var/lib/kubelet/kubeconfig", Kubeconfig::parse(examples::NODE_KUBECONFIG.as_bytes())?));
+//! input.cluster_cas.push(Labelled::new("kube-apiserver-server-ca", CaBundle::from_pem(examples::CLUSTER_CA_BUNDLE.as_bytes())?));
+//! let chain = CaBundle::from_pem(examples::API_INT_SERVING_CHAIN.as_bytes())?;
+//! input.serving_chain = Some(Labelled::new("api-int", chain.iter().cloned().collect()));
+//! let report = diagnose::diagnose(&input);
+//! assert_eq!(report.verdict, Verdict::Broken);
+//! assert!(report.plan.kubeconfigs[0].verified);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod checks;
+mod finding;
+mod plan;
+mod signers;
+
+pub use finding::{Code, Finding, Severity};
+pub use plan::{Action, ConfigMapPatch, KubeconfigRepair, Plan};
+
+use crate::manifest::Manifest;
+use crate::{CaBundle, Certificate, Kubeconfig, Timestamp};
+
+/// A value and where it came from (a path, or `namespace/name`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Labelled<T> {
+    /// Where it came from.
+    pub label: String,
+    /// The value.
+    pub value: T,
+}
+
+impl<T> Labelled<T> {
+    /// Labels `value`.
+    pub fn new(label: impl Into<String>, value: T) -> Self {
+        Labelled { label: label.into(), value }
+    }
+}
+
+/// What the doctor looks at. Only the kubeconfigs are required; every other input sharpens the answer.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DoctorInput {
+    /// The moment to judge at.
+    pub at: Timestamp,
+    /// Certificates expiring within this many days are reported.
+    pub warn_days: u32,
+    /// The api-int host name; taken from each kubeconfig's `server` when `None`.
+    pub server_name: Option<String>,
+    /// The node's kubeconfigs (`/etc/kubernetes/kubeconfig`, `/var/lib/kubelet/kubeconfig`).
+    pub kubeconfigs: Vec<Labelled<Kubeconfig>>,
+    /// What the cluster serves as trust: `loadbalancer-serving-ca`, `kube-apiserver-server-ca`,
+    /// `kubeconfig-data`, or plain PEM.
+    pub cluster_cas: Vec<Labelled<CaBundle>>,
+    /// The chain api-int serves, leaf first.
+    pub serving_chain: Option<Labelled<Vec<Certificate>>>,
+    /// multus' trust: `openshift-multus/kube-root-ca.crt` (`ca.crt`).
+    pub multus_ca: Option<Labelled<CaBundle>>,
+    /// The `loadbalancer-serving-signer` Secret.
+    pub signer_secret: Option<Labelled<Manifest>>,
+}
+
+impl DoctorInput {
+    /// No inputs yet; warn 30 days ahead.
+    pub fn new(at: Timestamp) -> Self {
+        DoctorInput {
+            at,
+            warn_days: 30,
+            server_name: None,
+            kubeconfigs: Vec::new(),
+            cluster_cas: Vec::new(),
+            serving_chain: None,
+            multus_ca: None,
+            signer_secret: None,
+        }
+    }
+}
+
+/// The overall state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Verdict {
+    /// Nothing wrong.
+    Healthy,
+    /// Trust works now but will break, or is weakened.
+    AtRisk,
+    /// Trust is broken now.
+    Broken,
+}
+
+impl Verdict {
+    /// `healthy`, `at-risk` or `broken`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Healthy => "healthy",
+            Verdict::AtRisk => "at-risk",
+            Verdict::Broken => "broken",
+        }
+    }
+}
+
+/// The doctor's answer.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Diagnosis {
+    /// The time judged at.
+    pub at: Timestamp,
+    /// Healthy, at risk, or broken.
+    pub verdict: Verdict,
+    /// Every problem found, most severe first.
+    pub findings: Vec<Finding>,
+    /// The fix.
+    pub plan: Plan,
+    /// Every certificate looked at, with the input it came from (for expiry metrics).
+    pub certificates: Vec<(String, Certificate)>,
+}
+
+/// Runs every check and builds the plan.
+pub fn diagnose(input: &DoctorInput) -> Diagnosis {
+    let mut findings = checks::run(input);
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let plan = checks::plan(input);
+    let verdict = match findings.iter().map(|f| f.severity).max() {
+        Some(Severity::Error) => Verdict::Broken,
+        Some(Severity::Warning) => Verdict::AtRisk,
+        _ => Verdict::Healthy,
+    };
+    Diagnosis { at: input.at, verdict, findings, plan, certificates: checks::certificates(input) }
+}

@@ -1,0 +1,69 @@
+//! The fix, as data: new kubeconfig texts (verified before they are offered), the multus
+//! ConfigMap patch, and the ordered follow-up actions.
+
+use crate::verify::CertSummary;
+
+/// A kubeconfig rewritten to trust the union of what it trusted and what the cluster serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct KubeconfigRepair {
+    /// The kubeconfig (its label, normally the path on the node).
+    pub source: String,
+    /// The cluster entry edited.
+    pub cluster: String,
+    /// The file as it was read (without a byte-order mark), so renderers can show the change.
+    pub old_text: String,
+    /// The whole new file. Only the `certificate-authority-data` value differs from the input.
+    /// Empty when the edit itself was refused (see `verification`).
+    pub new_text: String,
+    /// CAs the new bundle adds.
+    pub added: Vec<CertSummary>,
+    /// CAs the new bundle drops (expired ones only: the repair never drops a valid CA).
+    pub removed: Vec<CertSummary>,
+    /// Whether every check passed: the text re-parses, client-go validation finds nothing new, and
+    /// (when a serving chain was given) the new bundle verifies it under the kubelet profile.
+    pub verified: bool,
+    /// What was checked, or why the repair must not be applied.
+    pub verification: String,
+}
+
+/// A JSON merge patch for `openshift-multus/kube-root-ca.crt`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConfigMapPatch {
+    /// `namespace/name` of the ConfigMap.
+    pub target: String,
+    /// The merge patch body (`{"data":{"ca.crt":"..."}}`).
+    pub patch: String,
+    /// Why this is only a stopgap.
+    pub note: String,
+}
+
+/// One step an operator runs after the files are fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Action {
+    /// What the step achieves.
+    pub description: String,
+    /// The command.
+    pub command: String,
+}
+
+/// Everything to do, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Plan {
+    /// New kubeconfig contents, one per kubeconfig that needs a change.
+    pub kubeconfigs: Vec<KubeconfigRepair>,
+    /// The multus ConfigMap patch, when multus does not trust api-int.
+    pub multus_patch: Option<ConfigMapPatch>,
+    /// Follow-up steps, in order.
+    pub actions: Vec<Action>,
+}
+
+impl Plan {
+    /// Whether there is nothing to do.
+    pub fn is_empty(&self) -> bool {
+        self.kubeconfigs.is_empty() && self.multus_patch.is_none() && self.actions.is_empty()
+    }
+}
