@@ -65,6 +65,50 @@ pub(crate) enum CliError {
     /// The x509-limbo suite on standard input is not valid suite JSON.
     #[error("standard input is not an x509-limbo suite: {0}")]
     Suite(#[source] serde_json::Error),
+    /// An input file is none of the supported kinds, or does not read as the kind it is.
+    #[error("{option} {source}")]
+    Input {
+        /// The option that named the file.
+        option: &'static str,
+        /// The core's reason (it names the file).
+        source: okd_trust::Error,
+    },
+    /// An input file is of a supported kind, but not one this option takes.
+    #[error("{option} {}: this is a {found}; expected {expected}", path.display())]
+    WrongKind {
+        /// The option that named the file.
+        option: &'static str,
+        /// The path given.
+        path: PathBuf,
+        /// What the file is.
+        found: &'static str,
+        /// What the option takes.
+        expected: &'static str,
+    },
+    /// An input holds no certificate where one was needed.
+    #[error("{option} {}: {what}", path.display())]
+    Missing {
+        /// The option that named the file.
+        option: &'static str,
+        /// The path given.
+        path: PathBuf,
+        /// What is missing.
+        what: &'static str,
+    },
+    /// `--connect` could not fetch the served chain.
+    #[error("--connect {target}: {reason}")]
+    Connect {
+        /// `HOST:PORT`.
+        target: String,
+        /// Why.
+        reason: String,
+    },
+    /// `--fix` refused or failed; the message says what was (not) written.
+    #[error("--fix: {0}")]
+    Fix(String),
+    /// Options that do not go together.
+    #[error("{0}")]
+    Usage(String),
     /// Writing the answer failed.
     #[error("cannot write the output: {0}")]
     Write(#[from] io::Error),

@@ -30,6 +30,10 @@ struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Diagnose (and with --fix, repair) a node's trust of api-int. Without inputs: the built-in incident.
+    Doctor(cmd::doctor::Args),
+    /// List every certificate in PEM files, kubeconfigs and ConfigMap/Secret manifests.
+    Inspect(cmd::inspect::Args),
     /// Verify a served chain against a CA bundle, as kubelet (Go's crypto/x509) would.
     Verify(cmd::verify::Args),
     /// Run the x509-limbo harness protocol: the suite's JSON on stdin, results on stdout.
@@ -40,6 +44,8 @@ fn main() -> ExitCode {
     // clap exits by itself: 0 for --help and --version, 2 for a usage error.
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Doctor(args) => cmd::doctor::run(args),
+        Command::Inspect(args) => cmd::inspect::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Limbo(args) => cmd::limbo::run(args),
     };

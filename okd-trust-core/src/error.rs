@@ -2,6 +2,7 @@
 
 use crate::bundle::BundleError;
 use crate::cert::CertError;
+use crate::input::InputError;
 use crate::kubeconfig::{EditError, KubeconfigError};
 use crate::manifest::ManifestError;
 use crate::pem::PemError;
@@ -35,4 +36,7 @@ pub enum Error {
     /// Time parsing.
     #[error(transparent)]
     Timestamp(#[from] TimestampError),
+    /// Input detection: a file that is none of the supported kinds, or does not read as the kind it is.
+    #[error(transparent)]
+    Input(#[from] InputError),
 }

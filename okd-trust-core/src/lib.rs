@@ -31,11 +31,13 @@ mod document;
 mod error;
 pub mod examples;
 mod go_base64;
+pub mod input;
 pub mod kubeconfig;
 mod limits;
 pub mod manifest;
 pub mod pem;
 mod position;
+pub mod report;
 mod time;
 pub mod verify;
 

@@ -188,3 +188,30 @@ fn ecdsa_and_ed25519_issuers_verify() {
         assert!(verdict.is_trusted(), "{key:?}: {verdict}");
     }
 }
+
+#[test]
+fn the_strict_profile_refuses_what_kubelet_accepts_and_says_which_rule() {
+    use okd_trust::verify::Profile;
+    let root = ca("root", Key::RsaA).self_signed();
+    // A leaf without extKeyUsage: Go reads "no EKU" as "any purpose"; the CA/B Forum requires serverAuth.
+    let no_eku = cert(
+        &CertBuilder::leaf(API_INT)
+            .dns(API_INT)
+            .validity(ROTATED_AT, ROTATED_AT + days(30))
+            .key(Key::P256)
+            .signed_by(&root),
+    );
+    let roots = bundle(&[&root]);
+    let kubelet = VerifyOptions::new(&roots, a_week_after_rotation()).server_name(API_INT);
+    assert!(verify::verify(&no_eku, &kubelet).is_trusted());
+    let strict = kubelet.clone().profile(Profile::Strict);
+    let verdict = verify::verify(&no_eku, &strict);
+    assert!(matches!(failure(&verdict), Failure::Strict { rule, .. } if rule.starts_with("CA/B BR")), "{verdict}");
+    // The OKD serving chain itself is clean.
+    let new = okd::rotated_lb_signer();
+    let leaf = cert(&okd::api_int_leaf(DOMAIN, &new, ROTATED_AT));
+    let roots = bundle(&[&new]);
+    let options = VerifyOptions::new(&roots, a_week_after_rotation()).server_name(API_INT).profile(Profile::Strict);
+    let verdict = verify::verify(&leaf, &options);
+    assert!(verdict.is_trusted(), "{verdict}");
+}

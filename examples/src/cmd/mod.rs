@@ -1,5 +1,7 @@
 //! One module per subcommand: each converts its arguments, calls the core, renders the answer.
 
+pub(crate) mod doctor;
+pub(crate) mod inspect;
 pub(crate) mod limbo;
 pub(crate) mod verify;
 

@@ -26,9 +26,12 @@ pub(super) fn recently_rotated(certs: &[(String, Certificate)], at: Timestamp) -
         if !(rotated_late && recent && seen.insert(cert.sha256_fingerprint())) {
             continue;
         }
+        // The same old signer usually sits in several inputs; name it once.
+        let mut listed = std::collections::HashSet::new();
         let older: Vec<CertSummary> = signers
             .iter()
             .filter(|(_, c)| c.raw_subject() == cert.raw_subject() && c.not_before() < created)
+            .filter(|(_, c)| listed.insert(c.sha256_fingerprint()))
             .map(|(_, c)| CertSummary::new(c, 0))
             .collect();
         let mut evidence = vec![CertSummary::new(cert, 0)];

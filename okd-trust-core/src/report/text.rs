@@ -49,8 +49,12 @@ fn headline(diagnosis: &Diagnosis) -> String {
         if warnings == 1 { "" } else { "s" }
     );
     match diagnosis.verdict {
-        Verdict::Broken => format!("BROKEN: trust between the node and api-int is broken now ({tally}; at {})", diagnosis.at),
-        Verdict::AtRisk => format!("AT RISK: trust works now but will break or is weakened ({tally}; at {})", diagnosis.at),
+        Verdict::Broken => {
+            format!("BROKEN: trust between the node and api-int is broken now ({tally}; at {})", diagnosis.at)
+        }
+        Verdict::AtRisk => {
+            format!("AT RISK: trust works now but will break or is weakened ({tally}; at {})", diagnosis.at)
+        }
         _ => format!("HEALTHY: nothing breaks trust between the node and api-int ({tally}; at {})", diagnosis.at),
     }
 }
@@ -192,7 +196,10 @@ mod tests {
     fn diff_shows_only_the_changed_region_with_context() {
         let old = "a: 1\nb: 2\nc: 3\nd: 4\n";
         let new = "a: 1\nb: 2\nc: X\nd: 4\n";
-        assert_eq!(diff("f", old, new), ["--- f", "+++ f (fixed)", "@@ -2,3 +2,3 @@", " b: 2", "-c: 3", "+c: X", " d: 4"]);
+        assert_eq!(
+            diff("f", old, new),
+            ["--- f", "+++ f (fixed)", "@@ -2,3 +2,3 @@", " b: 2", "-c: 3", "+c: X", " d: 4"]
+        );
     }
 
     #[test]

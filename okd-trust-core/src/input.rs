@@ -1,0 +1,197 @@
+//! What is this file? Decides, from its content alone, whether an input is a kubeconfig,
+//! `oc get -o yaml|json` manifests, or PEM certificates — so every path an operator passes can be
+//! any of them.
+//!
+//! ```
+//! use okd_trust::input::{self, Detected};
+//!
+//! let node = input::detect("/var/lib/kubelet/kubeconfig", okd_trust::examples::NODE_KUBECONFIG.as_bytes())?;
+//! assert!(matches!(node, Detected::Kubeconfig(_)));
+//! let served = input::detect("chain.pem", okd_trust::examples::API_INT_SERVING_CHAIN.as_bytes())?;
+//! assert_eq!(served.ca_bundle()?.map(|b| b.len()), Some(2));
+//! let err = input::detect("notes.txt", b"hello").unwrap_err();
+//! assert!(err.to_string().starts_with("notes.txt: "));
+//! # Ok::<(), okd_trust::Error>(())
+//! ```
+
+use crate::document::{self, Kind, Node};
+use crate::manifest::{self, Manifest};
+use crate::{CaBundle, Error, Kubeconfig, Limits};
+
+/// The keys a CA bundle is read from in a ConfigMap or Secret, in order of preference.
+pub const CA_KEYS: [&str; 3] = ["ca-bundle.crt", "ca.crt", "tls.crt"];
+
+/// What an input turned out to be.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Detected {
+    /// A kubeconfig (`kind: Config`, or a mapping with `clusters`).
+    Kubeconfig(Kubeconfig),
+    /// ConfigMaps and Secrets (one object, or the items of a `List`).
+    Manifests(Vec<Manifest>),
+    /// PEM text holding certificates (a bundle, a served chain, `openssl s_client -showcerts` output).
+    Pem(CaBundle),
+}
+
+/// Why an input could not be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// The content is none of the supported kinds.
+    #[error("{label}: not a kubeconfig, a ConfigMap/Secret manifest or PEM certificates: {found}")]
+    Unrecognised {
+        /// The input's label (its path).
+        label: String,
+        /// What was found instead.
+        found: String,
+    },
+    /// The content was recognised but does not read.
+    #[error("{label}: {what}: {source}")]
+    Invalid {
+        /// The input's label.
+        label: String,
+        /// What it was read as (`kubeconfig`, `manifest`, `PEM`).
+        what: &'static str,
+        /// The reader's error.
+        source: Box<Error>,
+    },
+    /// A manifest holds none of the CA keys.
+    #[error("{label}: no ConfigMap or Secret in it has a key {}", CA_KEYS.join(", "))]
+    NoCaKey {
+        /// The input's label.
+        label: String,
+    },
+}
+
+/// Reads `bytes` as whichever supported input it is; `label` (normally the path) names it in errors.
+///
+/// Content decides, never the file name: text that starts with a PEM `BEGIN` line is PEM; a YAML or
+/// JSON mapping with `kind: Config` or a `clusters` key is a kubeconfig; `kind: ConfigMap`,
+/// `Secret` or a `List` is a manifest; other text holding PEM blocks (e.g. `openssl s_client`
+/// output) is PEM.
+pub fn detect(label: &str, bytes: &[u8]) -> Result<Detected, Error> {
+    detect_with_limits(label, bytes, &Limits::default())
+}
+
+/// [`detect`] within explicit limits.
+pub fn detect_with_limits(label: &str, bytes: &[u8], limits: &Limits) -> Result<Detected, Error> {
+    let invalid =
+        |what: &'static str, e: Error| InputError::Invalid { label: label.to_owned(), what, source: Box::new(e) };
+    let text = String::from_utf8_lossy(bytes);
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    let pem = || CaBundle::from_pem_with_limits(bytes, limits).map(Detected::Pem).map_err(|e| invalid("PEM", e.into()));
+    if trimmed.starts_with("-----BEGIN ") {
+        return Ok(pem()?);
+    }
+    let has_pem = text.contains("-----BEGIN ");
+    let found = match document::parse(bytes, limits) {
+        Ok(doc) => match &doc.root {
+            Some(root @ Node { kind: Kind::Mapping(_), .. }) => {
+                let kind = root.get("kind").and_then(Node::as_str).unwrap_or_default();
+                if kind == "Config" || (kind.is_empty() && root.get("clusters").is_some()) {
+                    return Kubeconfig::parse_with_limits(bytes, limits)
+                        .map(Detected::Kubeconfig)
+                        .map_err(|e| invalid("kubeconfig", e.into()).into());
+                }
+                if matches!(kind, "ConfigMap" | "Secret") || kind.ends_with("List") {
+                    return manifest::parse_with_limits(bytes, limits)
+                        .map(Detected::Manifests)
+                        .map_err(|e| invalid("manifest", e.into()).into());
+                }
+                if kind.is_empty() {
+                    "a YAML/JSON mapping without `kind`".to_owned()
+                } else {
+                    format!("an object of kind {kind:?}")
+                }
+            }
+            Some(_) | None => "text that is neither PEM nor a YAML/JSON object".to_owned(),
+        },
+        Err(e) if !has_pem => format!("no PEM BEGIN line, and not YAML/JSON ({e})"),
+        Err(_) => String::new(),
+    };
+    if has_pem {
+        return Ok(pem()?);
+    }
+    Err(InputError::Unrecognised { label: label.to_owned(), found }.into())
+}
+
+impl Detected {
+    /// The certificates it holds as a CA bundle: the PEM itself; for manifests, the union of the
+    /// first of [`CA_KEYS`] present in each object; for a kubeconfig, the current cluster's
+    /// `certificate-authority-data`. `None` when a kubeconfig embeds no CA.
+    pub fn ca_bundle(&self) -> Result<Option<CaBundle>, Error> {
+        match self {
+            Detected::Pem(bundle) => Ok(Some(bundle.clone())),
+            Detected::Kubeconfig(config) => match config.current_cluster() {
+                Some(cluster) => Ok(config.ca_bundle(&cluster.name)?),
+                None => Ok(None),
+            },
+            Detected::Manifests(objects) => {
+                let mut out: Option<CaBundle> = None;
+                for object in objects {
+                    if let Some(bundle) = manifest_ca_bundle(object)? {
+                        out = Some(match out {
+                            Some(acc) => acc.union(&bundle),
+                            None => bundle,
+                        });
+                    }
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// `kubeconfig`, `manifest` or `PEM`.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Detected::Kubeconfig(_) => "kubeconfig",
+            Detected::Manifests(_) => "manifest",
+            Detected::Pem(_) => "PEM",
+        }
+    }
+}
+
+/// The CA bundle of a ConfigMap or Secret: the first of [`CA_KEYS`] it holds (`data`,
+/// `binaryData` or `stringData`), loaded like Go's `AppendCertsFromPEM`. `None` when it has none.
+pub fn manifest_ca_bundle(object: &Manifest) -> Result<Option<CaBundle>, Error> {
+    match CA_KEYS.iter().find_map(|key| object.get(key)) {
+        Some(value) => Ok(Some(CaBundle::from_pem(value)?)),
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::{Detected, InputError, detect};
+    use crate::{Error, examples};
+
+    fn cluster_ca_yaml() -> String {
+        let indented: String = examples::CLUSTER_CA_BUNDLE.lines().map(|l| format!("    {l}\n")).collect();
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-apiserver-server-ca\n  namespace: openshift-config-managed\ndata:\n  ca-bundle.crt: |\n{indented}"
+        )
+    }
+
+    #[test]
+    fn detects_each_kind_by_content() {
+        assert!(matches!(detect("k", examples::NODE_KUBECONFIG.as_bytes()).unwrap(), Detected::Kubeconfig(_)));
+        let manifest = detect("cm.yaml", cluster_ca_yaml().as_bytes()).unwrap();
+        assert!(matches!(manifest, Detected::Manifests(ref m) if m.len() == 1));
+        assert_eq!(manifest.ca_bundle().unwrap().unwrap().len(), 5);
+        assert!(matches!(detect("p", examples::CLUSTER_CA_BUNDLE.as_bytes()).unwrap(), Detected::Pem(_)));
+        let s_client = format!("CONNECTED(00000003)\ndepth=1 CN = x\n{}---\n", examples::API_INT_SERVING_CHAIN);
+        assert!(matches!(detect("s", s_client.as_bytes()).unwrap(), Detected::Pem(ref b) if b.len() == 2));
+        let json = r#"{"kind":"Config","apiVersion":"v1","clusters":[]}"#;
+        assert!(matches!(detect("j", json.as_bytes()).unwrap(), Detected::Kubeconfig(_)));
+    }
+
+    #[test]
+    fn names_the_file_when_nothing_fits() {
+        let err = detect("/tmp/pod.yaml", b"kind: Pod\nmetadata: {}\n").unwrap_err();
+        assert!(matches!(&err, Error::Input(InputError::Unrecognised { label, .. }) if label == "/tmp/pod.yaml"));
+        assert!(err.to_string().contains("kind \"Pod\""), "{err}");
+        let err = detect("x", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").unwrap_err();
+        assert!(err.to_string().starts_with("x: PEM: "), "{err}");
+    }
+}
