@@ -16,6 +16,9 @@ step "Rust tests (unit, integration, doc)"
 cargo test --workspace --locked
 
 step "x509-limbo conformance"
-scripts/limbo-conformance.sh
+bash scripts/limbo-conformance.sh
+
+step "benchmarks, each run once as a test (timings are for criterion runs, not for CI)"
+cargo bench --workspace --locked -- --test
 
 step "all tests passed"

@@ -2,6 +2,7 @@
 
 use super::plan::{Action, ConfigMapPatch, KubeconfigRepair, Plan};
 use super::{Code, DoctorInput, Finding, Labelled, Severity, signers};
+use crate::cert::colon_hex;
 use crate::kubeconfig::ClusterTrust;
 use crate::verify::{self, CertSummary, Verdict as Trust, VerifyOptions};
 use crate::{CaBundle, Certificate, Kubeconfig, Timestamp};
@@ -67,7 +68,7 @@ pub(super) fn run(input: &DoctorInput) -> Vec<Finding> {
     for (source, cert) in certificates(input) {
         expiry(&source, &cert, input.at, input.warn_days, &mut findings);
     }
-    findings.extend(signers::recently_rotated(&certificates(input), input.at));
+    findings.extend(signers::recently_rotated(&certificates(input), input.at).into_iter().map(|f| settled(f, &nodes, input)));
     if let Some(secret) = &input.signer_secret
         && secret.value.secret_type == SIGNER_SECRET_LEGACY_TYPE
     {
@@ -106,6 +107,20 @@ pub(super) fn run(input: &DoctorInput) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// A rotation every given trust bundle already follows is worth knowing, not a risk: the finding
+/// drops to info when each embedded kubeconfig bundle (and multus' CA, when given) trusts the new signer.
+fn settled(mut finding: Finding, nodes: &[NodeTrust<'_>], input: &DoctorInput) -> Finding {
+    let Some(new_signer) = finding.certificates.first().map(|c| c.sha256.clone()) else { return finding };
+    let trusts = |bundle: &CaBundle| bundle.iter().any(|c| colon_hex(&c.sha256_fingerprint()) == new_signer);
+    let bundles: Vec<&CaBundle> =
+        nodes.iter().filter_map(NodeTrust::bundle).chain(input.multus_ca.as_ref().map(|m| &m.value)).collect();
+    if !bundles.is_empty() && bundles.iter().all(|b| trusts(b)) {
+        finding.severity = Severity::Info;
+        finding.message.push_str(" Every trust bundle given already trusts it.");
+    }
+    finding
 }
 
 fn kubeconfig_checks(
@@ -236,7 +251,7 @@ fn expiry(source: &str, cert: &Certificate, at: Timestamp, warn_days: u32, findi
             )
             .with_certificates(summaries(std::slice::from_ref(cert))),
         );
-    } else if left < i64::from(warn_days) * 86_400 {
+    } else if left < i64::from(warn_days) * 86_400 && left < lifetime(cert) / 2 {
         findings.push(
             Finding::new(
                 Code::CertExpiringSoon,
@@ -248,6 +263,13 @@ fn expiry(source: &str, cert: &Certificate, at: Timestamp, warn_days: u32, findi
             .with_detail("days_left", (left / 86_400).to_string()),
         );
     }
+}
+
+/// Seconds from notBefore to notAfter. OpenShift renews a certificate once half its lifetime is
+/// gone (a 30-day serving certificate after 15 days), so "expiring soon" means inside the warning
+/// window *and* past that point: a fresh 30-day leaf is not a finding, an overdue one is.
+fn lifetime(cert: &Certificate) -> i64 {
+    cert.not_after().unix_seconds().saturating_sub(cert.not_before().unix_seconds())
 }
 
 /// Every certificate in the inputs, labelled with its source, each source's copies once.

@@ -53,7 +53,8 @@ impl<T> Labelled<T> {
 pub struct DoctorInput {
     /// The moment to judge at.
     pub at: Timestamp,
-    /// Certificates expiring within this many days are reported.
+    /// Certificates expiring within this many days are reported — once past half their lifetime,
+    /// when OpenShift would already have renewed them (so a fresh 30-day leaf is not a finding).
     pub warn_days: u32,
     /// The api-int host name; taken from each kubeconfig's `server` when `None`.
     pub server_name: Option<String>,

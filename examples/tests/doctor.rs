@@ -1,0 +1,499 @@
+//! End-to-end scenarios of `okd-trust doctor`: files generated from the testkit into a temporary
+//! directory, the built binary run on them, and every `--fix` checked three ways — the new file
+//! trusts the served chain, differs from the old one only in the CA value, and a second `--fix`
+//! changes nothing.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use okd_trust::verify::{self, VerifyOptions};
+use okd_trust::{CaBundle, Kubeconfig, Timestamp, examples};
+use okd_trust_testkit::okd::{self, DOMAIN};
+use okd_trust_testkit::{CertBuilder, Issued, Key, days};
+use serde_json::Value;
+
+const AT: &str = "2024-05-01T00:00:00Z";
+/// 2024-05-01T00:00:00Z.
+const AT_UNIX: i64 = 1_714_521_600;
+const API_INT: &str = "api-int.ocp.example.com";
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(test: &str) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("okd-trust-doctor-{}-{n}-{test}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn doctor(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_okd-trust")).arg("doctor").args(args).output().unwrap()
+}
+
+/// Runs the doctor with `--format json` and returns (exit code, report).
+fn doctor_json(args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["--at", AT, "--format", "json"];
+    all.extend_from_slice(args);
+    let out = doctor(&all);
+    let code = out.status.code().unwrap();
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", String::from_utf8_lossy(&out.stdout), stderr(&out)));
+    (code, report)
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn codes(report: &Value) -> Vec<String> {
+    let mut codes: Vec<String> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_owned()).collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+/// The node kubeconfig of the built-in example, trusting exactly `pem`.
+fn kubeconfig_trusting(pem: &str) -> String {
+    let config = Kubeconfig::parse(examples::NODE_KUBECONFIG.as_bytes()).unwrap();
+    config.with_ca_bundle("local", &CaBundle::from_pem(pem.as_bytes()).unwrap()).unwrap().text
+}
+
+/// The same kubeconfig as the machine-config daemon writes it: JSON.
+fn json_kubeconfig_trusting(pem: &str) -> String {
+    let yaml = Kubeconfig::parse(kubeconfig_trusting(pem).as_bytes()).unwrap();
+    let data = &yaml.clusters()[0].cluster.certificate_authority_data;
+    let value = serde_json::json!({
+        "kind": "Config",
+        "apiVersion": "v1",
+        "clusters": [{"name": "local", "cluster": {"server": format!("https://{API_INT}:6443"), "certificate-authority-data": data}}],
+        "contexts": [{"name": "kubelet", "context": {"cluster": "local", "user": "kubelet"}}],
+        "current-context": "kubelet",
+        "users": [{"name": "kubelet", "user": {"token": "t"}}]
+    });
+    serde_json::to_string_pretty(&value).unwrap() + "\n"
+}
+
+fn old_pem() -> String {
+    okd::server_ca_bundle_pem()
+}
+
+fn rotated_pem() -> String {
+    format!("{}{}", old_pem(), okd::rotated_lb_signer().pem())
+}
+
+/// A fresh (five-day-old) api-int leaf signed by `signer`, and the chain api-int serves.
+fn chain_from(signer: &Issued, domain: &str) -> (Issued, String) {
+    let leaf = okd::api_int_leaf(domain, signer, AT_UNIX - days(5));
+    let pem = format!("{}{}", leaf.pem(), signer.pem());
+    (leaf, pem)
+}
+
+/// The raw `certificate-authority-data` of the current cluster.
+fn ca_data(text: &str) -> String {
+    let config = Kubeconfig::parse(text.as_bytes()).unwrap();
+    config.current_cluster().unwrap().cluster.certificate_authority_data.clone()
+}
+
+/// The three properties every written fix must have.
+fn assert_good_fix(before: &str, after: &str, chain_pem: &str) {
+    assert_ne!(before, after, "the fix changed nothing");
+    // 1. Only the CA value differs.
+    let (old, new) = (ca_data(before), ca_data(after));
+    assert_eq!(after.replace(&new, &old), before, "more than the CA value changed");
+    // 2. The new bundle trusts the served chain, as kubelet would.
+    let config = Kubeconfig::parse(after.as_bytes()).unwrap();
+    let bundle = config.ca_bundle("local").unwrap().unwrap();
+    let chain = CaBundle::from_pem(chain_pem.as_bytes()).unwrap();
+    let (leaf, rest) = chain.as_slice().split_first().unwrap();
+    let at = Timestamp::parse_rfc3339(AT).unwrap();
+    let verdict = verify::verify(leaf, &VerifyOptions::new(&bundle, at).intermediates(rest).server_name(API_INT));
+    assert!(verdict.is_trusted(), "{verdict}");
+    // Nothing the node trusted before was dropped.
+    let before_bundle = Kubeconfig::parse(before.as_bytes()).unwrap().ca_bundle("local").unwrap().unwrap();
+    assert!(before_bundle.diff(&bundle).removed.is_empty());
+}
+
+/// Runs `--fix`, checks the written files, then a second `--fix` that must change nothing.
+fn fix_twice(args: &[&str], files: &[&Path], chain_pem: &str) -> Vec<String> {
+    let before: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+    let mut all = args.to_vec();
+    all.push("--fix");
+    let (code, _) = doctor_json(&all);
+    assert_eq!(code, 0, "the first --fix should write every repair");
+    let after: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+    for (b, a) in before.iter().zip(&after) {
+        assert_good_fix(b, a, chain_pem);
+    }
+    let (_, report) = doctor_json(&all);
+    assert_eq!(report["plan"]["kubeconfigs"].as_array().unwrap().len(), 0, "{report:#}");
+    let again: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+    assert_eq!(again, after, "a second --fix changed the files");
+    after
+}
+
+#[test]
+fn healthy_cluster_exit_0_and_fix_writes_nothing() {
+    let dir = TempDir::new("healthy");
+    let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
+    let cluster = dir.write("cluster-ca.pem", &old_pem());
+    let (_, chain_pem) = chain_from(&okd::lb_signer(), DOMAIN);
+    let chain = dir.write("chain.pem", &chain_pem);
+    let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
+    let (code, report) = doctor_json(&args);
+    assert_eq!(codes(&report), Vec::<String>::new(), "{report:#}");
+    assert_eq!((code, report["verdict"].as_str().unwrap()), (0, "healthy"));
+    let before = std::fs::read(&kubeconfig).unwrap();
+    let mut with_fix = args.to_vec();
+    with_fix.push("--fix");
+    assert_eq!(doctor_json(&with_fix).0, 0);
+    assert_eq!(std::fs::read(&kubeconfig).unwrap(), before);
+    // The text report says so on its first line.
+    let out = doctor(&["--at", AT, "--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("HEALTHY"));
+}
+
+#[test]
+fn the_incident_is_diagnosed_and_fixed() {
+    let dir = TempDir::new("incident");
+    let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
+    let chain = dir.write("chain.pem", &chain_pem);
+    let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
+    let (code, report) = doctor_json(&args);
+    assert_eq!(codes(&report), ["ca-not-propagated", "kubeconfig-untrusted-serving-chain", "signer-recently-rotated"]);
+    assert_eq!((code, report["verdict"].as_str().unwrap()), (1, "broken"));
+    let repair = &report["plan"]["kubeconfigs"][0];
+    assert_eq!(repair["verified"], true);
+    assert_eq!(repair["added"][0]["subject"], "CN=kube-apiserver-lb-signer,OU=openshift");
+    fix_twice(&args, &[&kubeconfig], &chain_pem);
+    // Fixed: the rotation is now only worth knowing.
+    let (code, report) = doctor_json(&args);
+    assert_eq!((code, report["verdict"].as_str().unwrap()), (0, "healthy"), "{report:#}");
+}
+
+#[test]
+fn rotation_in_progress_is_healthy() {
+    let dir = TempDir::new("rotating");
+    let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&rotated_pem()));
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    for signer in [okd::lb_signer(), okd::rotated_lb_signer()] {
+        let (_, chain_pem) = chain_from(&signer, DOMAIN);
+        let chain = dir.write("chain.pem", &chain_pem);
+        let (code, report) =
+            doctor_json(&["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)]);
+        assert_eq!((code, report["verdict"].as_str().unwrap()), (0, "healthy"), "{report:#}");
+        assert!(report["findings"].as_array().unwrap().iter().all(|f| f["severity"] == "info"));
+    }
+}
+
+#[test]
+fn expiring_signer_is_at_risk() {
+    let dir = TempDir::new("expiring");
+    let signer = CertBuilder::ca(okd::LB_SIGNER)
+        .organizational_unit("openshift")
+        .key(Key::RsaA)
+        .serial(0x1001)
+        .validity(AT_UNIX - days(3650) + days(20), AT_UNIX + days(20))
+        .self_signed();
+    let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&signer.pem()));
+    let cluster = dir.write("cluster-ca.pem", &signer.pem());
+    let (_, chain_pem) = chain_from(&signer, DOMAIN);
+    let chain = dir.write("chain.pem", &chain_pem);
+    let (code, report) =
+        doctor_json(&["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)]);
+    assert_eq!(codes(&report), ["cert-expiring-soon"]);
+    assert_eq!((code, report["verdict"].as_str().unwrap()), (1, "at-risk"));
+    assert!(report["plan"]["kubeconfigs"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn both_kubeconfigs_stale_are_both_fixed() {
+    let dir = TempDir::new("both");
+    let bootstrap = dir.write("etc-kubernetes-kubeconfig", &kubeconfig_trusting(&old_pem()));
+    let kubelet = dir.write("var-lib-kubelet-kubeconfig", &kubeconfig_trusting(&old_pem()));
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
+    let chain = dir.write("chain.pem", &chain_pem);
+    let args = [
+        "--kubeconfig",
+        p(&bootstrap),
+        "--kubeconfig",
+        p(&kubelet),
+        "--cluster-ca",
+        p(&cluster),
+        "--serving-chain",
+        p(&chain),
+    ];
+    let (code, report) = doctor_json(&args);
+    assert_eq!(code, 1);
+    assert!(!codes(&report).contains(&"kubeconfigs-disagree".to_owned()));
+    assert_eq!(report["plan"]["kubeconfigs"].as_array().unwrap().len(), 2);
+    fix_twice(&args, &[&bootstrap, &kubelet], &chain_pem);
+}
+
+#[test]
+fn only_one_stale_kubeconfig_is_fixed_and_the_other_left_alone() {
+    let dir = TempDir::new("one");
+    let bootstrap = dir.write("etc-kubernetes-kubeconfig", &kubeconfig_trusting(&old_pem()));
+    let kubelet = dir.write("var-lib-kubelet-kubeconfig", &kubeconfig_trusting(&rotated_pem()));
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
+    let chain = dir.write("chain.pem", &chain_pem);
+    let args = [
+        "--kubeconfig",
+        p(&bootstrap),
+        "--kubeconfig",
+        p(&kubelet),
+        "--cluster-ca",
+        p(&cluster),
+        "--serving-chain",
+        p(&chain),
+    ];
+    let (code, report) = doctor_json(&args);
+    assert_eq!(code, 1);
+    assert!(codes(&report).contains(&"kubeconfigs-disagree".to_owned()), "{report:#}");
+    let untrusted: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "kubeconfig-untrusted-serving-chain")
+        .map(|f| f["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(untrusted, [p(&bootstrap)]);
+    let kubelet_before = std::fs::read(&kubelet).unwrap();
+    fix_twice(&args, &[&bootstrap], &chain_pem);
+    assert_eq!(std::fs::read(&kubelet).unwrap(), kubelet_before);
+}
+
+#[test]
+fn json_kubeconfig_is_fixed_in_place() {
+    let dir = TempDir::new("json");
+    let kubeconfig = dir.write("kubeconfig.json", &json_kubeconfig_trusting(&old_pem()));
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
+    let chain = dir.write("chain.pem", &chain_pem);
+    let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
+    let (code, report) = doctor_json(&args);
+    assert_eq!(code, 1);
+    assert!(codes(&report).contains(&"kubeconfig-untrusted-serving-chain".to_owned()));
+    let after = fix_twice(&args, &[&kubeconfig], &chain_pem);
+    let _: Value = serde_json::from_str(&after[0]).unwrap();
+}
+
+#[test]
+fn crlf_kubeconfig_keeps_its_line_endings() {
+    let dir = TempDir::new("crlf");
+    let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()).replace('\n', "\r\n"));
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
+    let chain = dir.write("chain.pem", &chain_pem);
+    let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
+    assert_eq!(doctor_json(&args).0, 1);
+    let after = fix_twice(&args, &[&kubeconfig], &chain_pem);
+    assert_eq!(after[0].matches("\r\n").count(), after[0].matches('\n').count());
+}
+
+#[test]
+fn kubeconfig_with_a_ca_path_is_reported_not_edited() {
+    let dir = TempDir::new("capath");
+    let text = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: local\n  cluster:\n    certificate-authority: /etc/kubernetes/ca.crt\n    server: https://{API_INT}:6443\n\
+         contexts:\n- name: kubelet\n  context:\n    cluster: local\n    user: kubelet\ncurrent-context: kubelet\nusers:\n- name: kubelet\n  user:\n    token: t\n"
+    );
+    let kubeconfig = dir.write("kubeconfig", &text);
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
+    let chain = dir.write("chain.pem", &chain_pem);
+    let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain), "--fix"];
+    let (code, report) = doctor_json(&args);
+    assert!(codes(&report).contains(&"ca-path-unresolved".to_owned()), "{report:#}");
+    assert!(report["plan"]["kubeconfigs"].as_array().unwrap().is_empty());
+    assert!(code <= 1);
+    assert_eq!(std::fs::read_to_string(&kubeconfig).unwrap(), text);
+}
+
+#[test]
+fn wrong_san_is_untrusted_and_fix_refuses_to_write() {
+    let dir = TempDir::new("san");
+    let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), "other.example.com");
+    let chain = dir.write("chain.pem", &chain_pem);
+    let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
+    let (code, report) = doctor_json(&args);
+    assert_eq!(code, 1);
+    assert!(codes(&report).contains(&"kubeconfig-untrusted-serving-chain".to_owned()));
+    let repair = &report["plan"]["kubeconfigs"][0];
+    assert_eq!(repair["verified"], false, "{repair:#}");
+    assert!(repair["verification"].as_str().unwrap().contains("api-int.other.example.com"), "{repair:#}");
+    let before = std::fs::read(&kubeconfig).unwrap();
+    let mut with_fix = args.to_vec();
+    with_fix.extend(["--fix", "--backup"]);
+    let out = doctor(&[&["--at", AT][..], &with_fix].concat());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("refusing to write anything"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&kubeconfig).unwrap(), before);
+    assert_eq!(std::fs::read_dir(&dir.0).unwrap().count(), 3, "no backup or temporary file may be left");
+}
+
+#[test]
+fn stale_multus_ca_gets_a_stopgap_patch() {
+    let dir = TempDir::new("multus");
+    let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&rotated_pem()));
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let indented: String = old_pem().lines().map(|l| format!("    {l}\n")).collect();
+    let multus = dir.write(
+        "kube-root-ca.yaml",
+        &format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-root-ca.crt\n  namespace: openshift-multus\ndata:\n  ca.crt: |\n{indented}"
+        ),
+    );
+    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
+    let chain = dir.write("chain.pem", &chain_pem);
+    let args = [
+        "--kubeconfig",
+        p(&kubeconfig),
+        "--cluster-ca",
+        p(&cluster),
+        "--serving-chain",
+        p(&chain),
+        "--multus-ca",
+        p(&multus),
+    ];
+    let (code, report) = doctor_json(&args);
+    assert_eq!(codes(&report), ["multus-ca-untrusted-serving-chain", "signer-recently-rotated"], "{report:#}");
+    assert_eq!((code, report["verdict"].as_str().unwrap()), (1, "broken"));
+    let patch = &report["plan"]["multus_patch"];
+    assert_eq!(patch["target"], "openshift-multus/kube-root-ca.crt");
+    assert!(patch["note"].as_str().unwrap().contains("stopgap"));
+    assert!(report["plan"]["kubeconfigs"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn legacy_signer_secret_is_flagged() {
+    let dir = TempDir::new("secret");
+    let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
+    let secret = dir.write(
+        "signer.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: loadbalancer-serving-signer\n  namespace: openshift-kube-apiserver-operator\ntype: SecretTypeTLS\nstringData:\n  tls.crt: \"\"\n",
+    );
+    let (code, report) = doctor_json(&["--kubeconfig", p(&kubeconfig), "--signer-secret", p(&secret)]);
+    assert_eq!(codes(&report), ["signer-secret-legacy-type"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn backup_keeps_the_original() {
+    let dir = TempDir::new("backup");
+    let original = kubeconfig_trusting(&old_pem());
+    let kubeconfig = dir.write("kubeconfig", &original);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&kubeconfig, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
+    let chain = dir.write("chain.pem", &chain_pem);
+    let args = [
+        "--kubeconfig",
+        p(&kubeconfig),
+        "--cluster-ca",
+        p(&cluster),
+        "--serving-chain",
+        p(&chain),
+        "--fix",
+        "--backup",
+    ];
+    assert_eq!(doctor_json(&args).0, 0);
+    let backups: Vec<PathBuf> = std::fs::read_dir(&dir.0)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|path| path.to_string_lossy().contains("kubeconfig.okd-trust-backup-"))
+        .collect();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(std::fs::read_to_string(&backups[0]).unwrap(), original);
+    assert_good_fix(&original, &std::fs::read_to_string(&kubeconfig).unwrap(), &chain_pem);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(std::fs::metadata(&kubeconfig).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn no_inputs_runs_the_builtin_incident() {
+    let out = doctor(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("BROKEN"), "{text}");
+    for expected in ["[kubeconfig-untrusted-serving-chain] /var/lib/kubelet/kubeconfig", "THE FIX", "@@ ", "systemctl restart kubelet"] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    assert!(stderr(&out).contains("built-in reproduction"));
+    let (code, report) = doctor_json(&[]);
+    assert_eq!((code, report["schema_version"].as_u64()), (1, Some(1)));
+    assert_eq!(report["plan"]["kubeconfigs"].as_array().unwrap().len(), 2);
+    let metrics = doctor(&["--format", "prometheus"]);
+    let metrics = String::from_utf8(metrics.stdout).unwrap();
+    assert!(metrics.contains("okd_trust_verdict{verdict=\"broken\"} 1"));
+    assert!(metrics.contains("# TYPE x509_cert_not_after gauge"));
+    // --fix has nothing to write without files.
+    assert_eq!(doctor(&["--fix"]).status.code(), Some(2));
+}
+
+#[test]
+fn bad_input_exits_2_naming_the_file() {
+    let dir = TempDir::new("bad");
+    let pod = dir.write("pod.yaml", "kind: Pod\nmetadata: {}\n");
+    let out = doctor(&["--kubeconfig", p(&pod)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(p(&pod)), "{}", stderr(&out));
+    let pem = dir.write("ca.pem", &old_pem());
+    let out = doctor(&["--kubeconfig", p(&pem)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("expected a kubeconfig"), "{}", stderr(&out));
+}
+
+#[test]
+fn inspect_lists_every_certificate() {
+    let dir = TempDir::new("inspect");
+    let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let out = Command::new(env!("CARGO_BIN_EXE_okd-trust"))
+        .args(["inspect", p(&kubeconfig), p(&cluster), "--at", AT, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 9);
+    assert_eq!(rows[0]["is_ca"], true);
+    assert_eq!(rows[8]["not_before"], "2024-04-10T00:00:00Z");
+    let table = Command::new(env!("CARGO_BIN_EXE_okd-trust")).args(["inspect", p(&cluster), "--at", AT]).output().unwrap();
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(table.starts_with("SOURCE"), "{table}");
+    assert_eq!(table.lines().count(), 6);
+}
