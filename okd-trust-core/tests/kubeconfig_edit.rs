@@ -255,3 +255,13 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_byte_order_mark_is_kept() {
+    let text = format!("\u{feff}{}", okd_trust::examples::NODE_KUBECONFIG);
+    let node = Kubeconfig::parse(text.as_bytes()).unwrap();
+    let edit = node.with_ca_bundle("local", &served()).unwrap();
+    assert!(edit.text.starts_with('\u{feff}'));
+    assert_eq!(&edit.text[..edit.replaced.start], &text[..edit.replaced.start]);
+    assert_eq!(&edit.text[edit.text.len() - (text.len() - edit.replaced.end)..], &text[edit.replaced.end..]);
+}

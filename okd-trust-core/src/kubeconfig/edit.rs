@@ -15,11 +15,11 @@ const KEY: &str = "certificate-authority-data";
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CaEdit {
-    /// The whole new file (with the original byte-order mark, if any, left to the caller).
+    /// The whole new file, byte-order mark included when the original had one.
     pub text: String,
     /// `false` when the file already trusted exactly this bundle and `text` is the input unchanged.
     pub changed: bool,
-    /// The byte range of the original text that was replaced (empty when nothing changed).
+    /// The byte range of the original input that was replaced (empty when nothing changed).
     pub replaced: Range<usize>,
 }
 
@@ -133,14 +133,21 @@ impl Kubeconfig {
         if let Ok(Some(current)) = self.ca_bundle(cluster)
             && same_certificates(&current, bundle)
         {
-            return Ok(CaEdit { text: self.source().to_owned(), changed: false, replaced: 0..0 });
+            return Ok(CaEdit { text: self.with_bom(self.source()), changed: false, replaced: 0..0 });
         }
         let encoded = go_base64::encode(bundle.to_pem().as_bytes());
         let (range, replacement) = Splicer { kubeconfig: self, cluster }.splice(&encoded)?;
         let source = self.source();
         let text = format!("{}{}{}", &source[..range.start], replacement, &source[range.end..]);
         self.self_check(cluster, bundle, &text)?;
-        Ok(CaEdit { text, changed: true, replaced: range })
+        let bom = self.document.bom_len;
+        Ok(CaEdit { text: self.with_bom(&text), changed: true, replaced: range.start + bom..range.end + bom })
+    }
+
+    /// `text` behind the byte-order mark the input started with, if any.
+    fn with_bom(&self, text: &str) -> String {
+        let bom = if self.document.bom_len > 0 { "\u{feff}" } else { "" };
+        format!("{bom}{text}")
     }
 
     fn self_check(&self, cluster: &str, bundle: &CaBundle, text: &str) -> Result<(), EditError> {
