@@ -30,6 +30,8 @@ pub mod diagnose;
 mod document;
 mod error;
 pub mod examples;
+#[doc(hidden)]
+pub mod fuzzing;
 mod go_base64;
 pub mod input;
 pub mod kubeconfig;
