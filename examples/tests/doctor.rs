@@ -170,7 +170,16 @@ fn healthy_cluster_exit_0_and_fix_writes_nothing() {
     assert_eq!(doctor_json(&with_fix).0, 0);
     assert_eq!(std::fs::read(&kubeconfig).unwrap(), before);
     // The text report says so on its first line.
-    let out = doctor(&["--at", AT, "--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)]);
+    let out = doctor(&[
+        "--at",
+        AT,
+        "--kubeconfig",
+        p(&kubeconfig),
+        "--cluster-ca",
+        p(&cluster),
+        "--serving-chain",
+        p(&chain),
+    ]);
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("HEALTHY"));
 }
 
@@ -448,9 +457,14 @@ fn backup_keeps_the_original() {
 fn no_inputs_runs_the_builtin_incident() {
     let out = doctor(&[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
     assert!(text.starts_with("BROKEN"), "{text}");
-    for expected in ["[kubeconfig-untrusted-serving-chain] /var/lib/kubelet/kubeconfig", "THE FIX", "@@ ", "systemctl restart kubelet"] {
+    for expected in [
+        "[kubeconfig-untrusted-serving-chain] /var/lib/kubelet/kubeconfig",
+        "THE FIX",
+        "@@ ",
+        "systemctl restart kubelet",
+    ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
     }
     assert!(stderr(&out).contains("built-in reproduction"));
@@ -492,8 +506,62 @@ fn inspect_lists_every_certificate() {
     assert_eq!(rows.as_array().unwrap().len(), 9);
     assert_eq!(rows[0]["is_ca"], true);
     assert_eq!(rows[8]["not_before"], "2024-04-10T00:00:00Z");
-    let table = Command::new(env!("CARGO_BIN_EXE_okd-trust")).args(["inspect", p(&cluster), "--at", AT]).output().unwrap();
+    let table =
+        Command::new(env!("CARGO_BIN_EXE_okd-trust")).args(["inspect", p(&cluster), "--at", AT]).output().unwrap();
     let table = String::from_utf8(table.stdout).unwrap();
     assert!(table.starts_with("SOURCE"), "{table}");
     assert_eq!(table.lines().count(), 6);
+}
+
+#[test]
+fn connect_fetches_the_served_chain_without_trusting_it() {
+    use std::net::TcpListener;
+    use std::sync::Arc;
+
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+    let rotated = okd::rotated_lb_signer();
+    let (leaf, chain_pem) = chain_from(&rotated, DOMAIN);
+    let certs = vec![CertificateDer::from(leaf.der().to_vec()), CertificateDer::from(rotated.der().to_vec())];
+    let key = PrivateKeyDer::from_pem_slice(leaf.key.pem().as_bytes()).unwrap();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let target = listener.local_addr().unwrap().to_string();
+    let server = std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        let mut conn = rustls::ServerConnection::new(Arc::new(config)).unwrap();
+        while conn.is_handshaking() {
+            if conn.complete_io(&mut socket).is_err() {
+                break;
+            }
+        }
+        let _ = conn.complete_io(&mut socket);
+    });
+
+    let dir = TempDir::new("connect");
+    let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let (code, report) = doctor_json(&[
+        "--kubeconfig",
+        p(&kubeconfig),
+        "--cluster-ca",
+        p(&cluster),
+        "--connect",
+        &target,
+        "--server-name",
+        API_INT,
+    ]);
+    server.join().unwrap();
+    assert_eq!(code, 1, "{report:#}");
+    assert!(codes(&report).contains(&"kubeconfig-untrusted-serving-chain".to_owned()), "{report:#}");
+    let repair = &report["plan"]["kubeconfigs"][0];
+    assert_eq!(repair["verified"], true, "{repair:#}");
+    assert_good_fix(&std::fs::read_to_string(&kubeconfig).unwrap(), repair["new_text"].as_str().unwrap(), &chain_pem);
 }

@@ -133,8 +133,11 @@ pub fn doctor(data: &[u8]) {
     }
 }
 
+/// A target body.
+pub type Target = fn(&[u8]);
+
 /// Every target, by the name of its directory under `fuzz/seeds/`.
-pub const TARGETS: [(&str, fn(&[u8])); 7] = [
+pub const TARGETS: [(&str, Target); 7] = [
     ("pem_bundle", pem_bundle),
     ("certificate_der", certificate_der),
     ("kubeconfig_parse", kubeconfig_parse),

@@ -25,8 +25,9 @@ pub const CA_KEYS: [&str; 3] = ["ca-bundle.crt", "ca.crt", "tls.crt"];
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Detected {
-    /// A kubeconfig (`kind: Config`, or a mapping with `clusters`).
-    Kubeconfig(Kubeconfig),
+    /// A kubeconfig (`kind: Config`, or a mapping with `clusters`); boxed, as it is much larger
+    /// than the other variants.
+    Kubeconfig(Box<Kubeconfig>),
     /// ConfigMaps and Secrets (one object, or the items of a `List`).
     Manifests(Vec<Manifest>),
     /// PEM text holding certificates (a bundle, a served chain, `openssl s_client -showcerts` output).
@@ -90,7 +91,7 @@ pub fn detect_with_limits(label: &str, bytes: &[u8], limits: &Limits) -> Result<
                 let kind = root.get("kind").and_then(Node::as_str).unwrap_or_default();
                 if kind == "Config" || (kind.is_empty() && root.get("clusters").is_some()) {
                     return Kubeconfig::parse_with_limits(bytes, limits)
-                        .map(Detected::Kubeconfig)
+                        .map(|config| Detected::Kubeconfig(Box::new(config)))
                         .map_err(|e| invalid("kubeconfig", e.into()).into());
                 }
                 if matches!(kind, "ConfigMap" | "Secret") || kind.ends_with("List") {

@@ -153,10 +153,8 @@ fn builtin(args: &Args) -> Result<DoctorInput, CliError> {
     input.cluster_cas.push(Labelled::new("openshift-config-managed/kube-apiserver-server-ca", cluster));
     let chain = CaBundle::from_pem(examples::API_INT_SERVING_CHAIN.as_bytes()).map_err(|e| builtin_error(e.into()))?;
     input.serving_chain = Some(Labelled::new("api-int.ocp.example.com:6443", chain.iter().cloned().collect()));
-    let stale = Detected::Kubeconfig(
-        Kubeconfig::parse(examples::NODE_KUBECONFIG.as_bytes()).map_err(|e| builtin_error(e.into()))?,
-    );
-    if let Some(bundle) = stale.ca_bundle().map_err(builtin_error)? {
+    let stale = Kubeconfig::parse(examples::NODE_KUBECONFIG.as_bytes()).map_err(|e| builtin_error(e.into()))?;
+    if let Some(bundle) = stale.ca_bundle("local").map_err(|e| builtin_error(e.into()))? {
         input.multus_ca = Some(Labelled::new("openshift-multus/kube-root-ca.crt", bundle));
     }
     Ok(input)
@@ -198,7 +196,7 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Vec<NodeFile>), CliError> {
                 expected: "a kubeconfig",
             });
         };
-        input.kubeconfigs.push(Labelled::new(label(path), config));
+        input.kubeconfigs.push(Labelled::new(label(path), *config));
         files.push(NodeFile { path: path.clone(), bytes });
     }
     for path in &args.cluster_ca {

@@ -48,9 +48,13 @@ fn summaries(certs: &[Certificate]) -> Vec<CertSummary> {
 
 /// Verifies the served chain against `roots` under the kubelet profile.
 fn verify_serving(input: &DoctorInput, roots: &CaBundle, server_name: Option<&str>) -> Option<Trust> {
-    let chain = &input.serving_chain.as_ref()?.value;
+    verify_chain(&input.serving_chain.as_ref()?.value, roots, server_name, input.at)
+}
+
+/// Verifies `chain` (leaf first) against `roots` under the kubelet profile; `None` for an empty chain.
+fn verify_chain(chain: &[Certificate], roots: &CaBundle, server_name: Option<&str>, at: Timestamp) -> Option<Trust> {
     let (leaf, intermediates) = chain.split_first()?;
-    let mut options = VerifyOptions::new(roots, input.at).intermediates(intermediates);
+    let mut options = VerifyOptions::new(roots, at).intermediates(intermediates);
     if let Some(name) = server_name {
         options = options.server_name(name);
     }
@@ -68,7 +72,9 @@ pub(super) fn run(input: &DoctorInput) -> Vec<Finding> {
     for (source, cert) in certificates(input) {
         expiry(&source, &cert, input.at, input.warn_days, &mut findings);
     }
-    findings.extend(signers::recently_rotated(&certificates(input), input.at).into_iter().map(|f| settled(f, &nodes, input)));
+    findings.extend(
+        signers::recently_rotated(&certificates(input), input.at).into_iter().map(|f| settled(f, &nodes, input)),
+    );
     if let Some(secret) = &input.signer_secret
         && secret.value.secret_type == SIGNER_SECRET_LEGACY_TYPE
     {
@@ -300,7 +306,15 @@ pub(super) fn plan(input: &DoctorInput) -> Plan {
         if diff.is_unchanged() {
             continue;
         }
-        plan.kubeconfigs.push(repair(input, &node, cluster_name, current, &wanted));
+        plan.kubeconfigs.push(repair(
+            &labelled.label,
+            &labelled.value,
+            cluster_name,
+            &wanted,
+            input.serving_chain.as_ref().map(|c| c.value.as_slice()),
+            input.server_name.as_deref(),
+            input.at,
+        ));
     }
     if let Some(multus) = &input.multus_ca {
         let wanted = multus.value.union(&cluster).without_expired(input.at);
@@ -343,25 +357,29 @@ pub(super) fn plan(input: &DoctorInput) -> Plan {
     plan
 }
 
-fn repair(
-    input: &DoctorInput,
-    node: &NodeTrust<'_>,
+/// The body of [`super::repair_kubeconfig`], shared with the doctor's plan.
+pub(super) fn repair(
+    source: &str,
+    kubeconfig: &Kubeconfig,
     cluster_name: &str,
-    current: &CaBundle,
     wanted: &CaBundle,
+    serving_chain: Option<&[Certificate]>,
+    server_name: Option<&str>,
+    at: Timestamp,
 ) -> KubeconfigRepair {
+    let current = kubeconfig.ca_bundle(cluster_name).ok().flatten().unwrap_or_default();
     let diff = current.diff(wanted);
     let mut repair = KubeconfigRepair {
-        source: node.source.to_owned(),
+        source: source.to_owned(),
         cluster: cluster_name.to_owned(),
-        old_text: node.kubeconfig.source().to_owned(),
+        old_text: kubeconfig.source().to_owned(),
         new_text: String::new(),
         added: summaries(&diff.added),
         removed: summaries(&diff.removed),
         verified: false,
         verification: String::new(),
     };
-    let edit = match node.kubeconfig.with_ca_bundle(cluster_name, wanted) {
+    let edit = match kubeconfig.with_ca_bundle(cluster_name, wanted) {
         Ok(edit) => edit,
         Err(e) => {
             repair.verification = format!("not repairable automatically: {e}");
@@ -372,12 +390,13 @@ fn repair(
         repair.verification = "the edited file does not parse".into();
         return repair;
     };
-    let before = node.kubeconfig.validate();
+    let before = kubeconfig.validate();
     if let Some(problem) = edited.validate().into_iter().find(|p| !before.contains(p)) {
         repair.verification = format!("the edit would make client-go reject the file: {problem}");
         return repair;
     }
-    match verify_serving(input, wanted, node.server_name(input).as_deref()) {
+    let server_name = server_name.map(str::to_owned).or_else(|| kubeconfig.server_name(cluster_name));
+    match serving_chain.and_then(|chain| verify_chain(chain, wanted, server_name.as_deref(), at)) {
         Some(Trust::Untrusted(reason)) => {
             repair.verification = format!(
                 "the union bundle still does not verify what api-int serves, so the fix is withheld: {}",

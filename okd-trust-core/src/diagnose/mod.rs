@@ -138,3 +138,36 @@ pub fn diagnose(input: &DoctorInput) -> Diagnosis {
     };
     Diagnosis { at: input.at, verdict, findings, plan, certificates: checks::certificates(input) }
 }
+
+/// Sets `certificate-authority-data` of `cluster` to `bundle`, and checks the result exactly as
+/// the doctor checks each repair it offers: the edit must be safe (see
+/// [`Kubeconfig::with_ca_bundle`]), the new text must re-parse, client-go validation must find no
+/// new problem, and — when `serving_chain` (leaf first) is given — the new bundle must verify it
+/// under the kubelet profile at `at`, for `server_name` or else the host the kubeconfig dials.
+///
+/// `source` labels the kubeconfig in the result. Apply `new_text` only when `verified` is true;
+/// `verification` says what was checked or why the edit must not be applied.
+///
+/// ```
+/// use okd_trust::{CaBundle, Kubeconfig, Timestamp, diagnose, examples};
+///
+/// let config = Kubeconfig::parse(examples::NODE_KUBECONFIG.as_bytes())?;
+/// let cluster = CaBundle::from_pem(examples::CLUSTER_CA_BUNDLE.as_bytes())?;
+/// let chain = CaBundle::from_pem(examples::API_INT_SERVING_CHAIN.as_bytes())?;
+/// let at = Timestamp::parse_rfc3339("2024-05-01T00:00:00Z")?;
+/// let bundle = config.ca_bundle("local")?.unwrap().union(&cluster).without_expired(at);
+/// let repair = diagnose::repair_kubeconfig("kubeconfig", &config, "local", &bundle, Some(chain.as_slice()), None, at);
+/// assert!(repair.verified, "{}", repair.verification);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn repair_kubeconfig(
+    source: &str,
+    kubeconfig: &Kubeconfig,
+    cluster: &str,
+    bundle: &CaBundle,
+    serving_chain: Option<&[Certificate]>,
+    server_name: Option<&str>,
+    at: Timestamp,
+) -> KubeconfigRepair {
+    checks::repair(source, kubeconfig, cluster, bundle, serving_chain, server_name, at)
+}
