@@ -21,4 +21,7 @@ bash scripts/limbo-conformance.sh
 step "benchmarks, each run once as a test (timings are for criterion runs, not for CI)"
 cargo bench --workspace --locked -- --test
 
+step "C library: header drift, C tests under valgrind, okd-trust-check (shared and static)"
+bash scripts/test-c.sh
+
 step "all tests passed"

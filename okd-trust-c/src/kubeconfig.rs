@@ -1,0 +1,172 @@
+//! Kubeconfigs: reading, the facts about their clusters, and the verified CA edit.
+
+use std::ffi::c_char;
+
+use okd_trust_core::{Kubeconfig, diagnose};
+
+use crate::bundle::OkdTrustBundle;
+use crate::error::FfiError;
+use crate::ffi::{self, Out};
+use crate::{OkdTrustStatus, timestamp};
+
+/// A parsed kubeconfig (YAML or JSON) with its source text. Opaque; release with
+/// okd_trust_kubeconfig_free.
+pub struct OkdTrustKubeconfig(pub(crate) Kubeconfig);
+
+impl OkdTrustKubeconfig {
+    /// `cluster`, or the cluster of the current context when NULL.
+    fn cluster_name(&self, cluster: *const c_char) -> Result<String, FfiError> {
+        match ffi::optional_str(cluster, "cluster")? {
+            Some(name) => Ok(name.to_owned()),
+            None => self.0.current_cluster().map(|c| c.name.clone()).ok_or_else(|| {
+                FfiError::not_found("the kubeconfig has no current context naming a cluster (pass a cluster name)")
+            }),
+        }
+    }
+}
+
+/// Parses a kubeconfig as client-go reads it (YAML or JSON, optionally behind a UTF-8 BOM).
+/// Malformed input is OKD_TRUST_STATUS_INVALID_INPUT with the line and column of the problem.
+///
+/// Ownership: `*out` is a new kubeconfig owned by the caller (okd_trust_kubeconfig_free).
+#[unsafe(no_mangle)]
+pub extern "C" fn okd_trust_kubeconfig_parse(
+    data: *const u8,
+    len: usize,
+    out: *mut *mut OkdTrustKubeconfig,
+) -> OkdTrustStatus {
+    ffi::status(|| {
+        let out = Out::new(out, "out")?;
+        let config = Kubeconfig::parse(ffi::bytes(data, len, "data")?)?;
+        out.set(ffi::into_handle(OkdTrustKubeconfig(config)));
+        Ok(())
+    })
+}
+
+/// Releases a kubeconfig. NULL is accepted.
+#[unsafe(no_mangle)]
+pub extern "C" fn okd_trust_kubeconfig_free(kubeconfig: *mut OkdTrustKubeconfig) {
+    ffi::quiet(|| ffi::drop_handle(kubeconfig));
+}
+
+/// The name of the cluster of the current context (or of the only cluster when no context is
+/// current); OKD_TRUST_STATUS_NOT_FOUND when there is none.
+///
+/// Ownership: `*out` is owned by the caller (okd_trust_string_free).
+#[unsafe(no_mangle)]
+pub extern "C" fn okd_trust_kubeconfig_current_cluster(
+    kubeconfig: *const OkdTrustKubeconfig,
+    out: *mut *mut c_char,
+) -> OkdTrustStatus {
+    ffi::status(|| {
+        let out = Out::new(out, "out")?;
+        let name = ffi::handle(kubeconfig, "kubeconfig")?.cluster_name(std::ptr::null())?;
+        out.set(ffi::into_c_string(name));
+        Ok(())
+    })
+}
+
+/// The host name a client of `cluster` (NULL: the current cluster) verifies the server against:
+/// tls-server-name when set, otherwise the host of `server`.
+///
+/// Ownership: `*out` is owned by the caller (okd_trust_string_free).
+#[unsafe(no_mangle)]
+pub extern "C" fn okd_trust_kubeconfig_server_name(
+    kubeconfig: *const OkdTrustKubeconfig,
+    cluster: *const c_char,
+    out: *mut *mut c_char,
+) -> OkdTrustStatus {
+    ffi::status(|| {
+        let out = Out::new(out, "out")?;
+        let kubeconfig = ffi::handle(kubeconfig, "kubeconfig")?;
+        let name = kubeconfig.cluster_name(cluster)?;
+        if kubeconfig.0.cluster(&name).is_none() {
+            return Err(FfiError::not_found(format!("no cluster named {name:?}")));
+        }
+        let host = kubeconfig
+            .0
+            .server_name(&name)
+            .ok_or_else(|| FfiError::not_found(format!("cluster {name:?} has no server host")))?;
+        out.set(ffi::into_c_string(host));
+        Ok(())
+    })
+}
+
+/// The CA bundle embedded in certificate-authority-data of `cluster` (NULL: the current cluster),
+/// decoded as client-go decodes it. OKD_TRUST_STATUS_NOT_FOUND when the cluster embeds none;
+/// OKD_TRUST_STATUS_INVALID_INPUT (with the value's position) when it does not decode.
+///
+/// Ownership: `*out` is a new bundle owned by the caller (okd_trust_bundle_free).
+#[unsafe(no_mangle)]
+pub extern "C" fn okd_trust_kubeconfig_ca_bundle(
+    kubeconfig: *const OkdTrustKubeconfig,
+    cluster: *const c_char,
+    out: *mut *mut OkdTrustBundle,
+) -> OkdTrustStatus {
+    ffi::status(|| {
+        let out = Out::new(out, "out")?;
+        let kubeconfig = ffi::handle(kubeconfig, "kubeconfig")?;
+        let name = kubeconfig.cluster_name(cluster)?;
+        let bundle = kubeconfig
+            .0
+            .ca_bundle(&name)?
+            .ok_or_else(|| FfiError::not_found(format!("cluster {name:?} embeds no certificate-authority-data")))?;
+        out.set(ffi::into_handle(OkdTrustBundle(bundle)));
+        Ok(())
+    })
+}
+
+/// The kubeconfig's text with certificate-authority-data of `cluster` (NULL: the current
+/// cluster) set to `bundle`, verified before it is returned exactly as the doctor verifies a
+/// repair (okd_trust::diagnose::repair_kubeconfig): only that value changes (comments, order,
+/// quoting and line endings are kept); the edit is refused for CA data behind a YAML anchor or
+/// tag, with certificate-authority also set, or with insecure-skip-tls-verify; the new text must
+/// re-parse and pass client-go's validation; and when `serving_chain` (leaf first; may be NULL) is
+/// given, `bundle` must verify it under the kubelet profile at `at` (Unix seconds; 0 = now) for
+/// `server_name` (NULL: the host the kubeconfig dials). Any failure is
+/// OKD_TRUST_STATUS_EDIT_REFUSED and nothing is returned.
+///
+/// To repair rather than replace, pass the union of the current bundle and the cluster's
+/// (okd_trust_bundle_union, then okd_trust_bundle_without_expired).
+///
+/// Ownership: `*out_text` is owned by the caller (okd_trust_string_free). `out_changed` may be
+/// NULL; otherwise it receives false when the file already held exactly this bundle (the text is
+/// then the input unchanged).
+#[unsafe(no_mangle)]
+pub extern "C" fn okd_trust_kubeconfig_set_ca(
+    kubeconfig: *const OkdTrustKubeconfig,
+    cluster: *const c_char,
+    bundle: *const OkdTrustBundle,
+    serving_chain: *const OkdTrustBundle,
+    server_name: *const c_char,
+    at: i64,
+    out_text: *mut *mut c_char,
+    out_changed: *mut bool,
+) -> OkdTrustStatus {
+    ffi::status(|| {
+        let out_text = Out::new(out_text, "out_text")?;
+        let kubeconfig = ffi::handle(kubeconfig, "kubeconfig")?;
+        let bundle = ffi::handle(bundle, "bundle")?;
+        let chain = if serving_chain.is_null() { None } else { Some(ffi::handle(serving_chain, "serving_chain")?) };
+        let server_name = ffi::optional_str(server_name, "server_name")?;
+        let name = kubeconfig.cluster_name(cluster)?;
+        let repair = diagnose::repair_kubeconfig(
+            "kubeconfig",
+            &kubeconfig.0,
+            &name,
+            &bundle.0,
+            chain.map(|c| c.0.as_slice()),
+            server_name,
+            timestamp(at),
+        );
+        if !repair.verified {
+            return Err(FfiError::new(OkdTrustStatus::EditRefused, repair.verification));
+        }
+        let changed = repair.new_text.trim_start_matches('\u{feff}') != repair.old_text;
+        if let Some(out) = Out::optional(out_changed) {
+            out.set(changed);
+        }
+        out_text.set(ffi::into_c_string(repair.new_text));
+        Ok(())
+    })
+}

@@ -1,0 +1,505 @@
+/*
+ * Tests of every function of okd_trust.h, success and error paths, run under valgrind (or
+ * AddressSanitizer) by scripts/test-c.sh:
+ *
+ *   test_okd_trust EXAMPLES_DIR OUT_DIR
+ *
+ * EXAMPLES_DIR holds the core's built-in incident files (okd-trust-core/src/examples); OUT_DIR
+ * receives repaired.yaml (the node kubeconfig after a verified CA repair) for the okd-trust-check runs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "okd_trust.h"
+
+/* 2024-05-01T00:00:00Z: inside the validity of every example certificate. */
+#define AT INT64_C(1714521600)
+/* 2100-01-01T00:00:00Z: after all of them. */
+#define LATER INT64_C(4102444800)
+
+static int checks = 0, failures = 0;
+
+#define CHECK(cond)                                                           \
+    do {                                                                      \
+        checks++;                                                             \
+        if (!(cond)) {                                                        \
+            failures++;                                                       \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                                     \
+    } while (0)
+
+#define CHECK_STATUS(call, expected)                                                          \
+    do {                                                                                      \
+        OkdTrustStatus got_ = (call);                                                         \
+        checks++;                                                                             \
+        if (got_ != (expected)) {                                                             \
+            OkdTrustError *e_ = okd_trust_last_error();                                       \
+            failures++;                                                                       \
+            fprintf(stderr, "%s:%d: %s returned %s, expected %s (%s)\n", __FILE__, __LINE__, #call, \
+                    okd_trust_status_name(got_), okd_trust_status_name(expected),             \
+                    e_ ? okd_trust_error_message(e_) : "no error");                           \
+            okd_trust_error_free(e_);                                                         \
+        }                                                                                     \
+    } while (0)
+
+#define OK(call) CHECK_STATUS(call, OKD_TRUST_STATUS_OK)
+
+static const uint8_t *u8(const char *s) { return (const uint8_t *)s; }
+
+static char *read_file(const char *dir, const char *name, size_t *len) {
+    char path[4096];
+    FILE *f;
+    long size;
+    char *data;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(2);
+    }
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    data = malloc((size_t)size + 1);
+    if (!data || fread(data, 1, (size_t)size, f) != (size_t)size) exit(2);
+    data[size] = '\0';
+    fclose(f);
+    *len = (size_t)size;
+    return data;
+}
+
+/* The last error must exist, have `status`, and its message must contain `needle` (NULL: any). */
+static void expect_error(int line, OkdTrustStatus status, const char *needle) {
+    OkdTrustError *e = okd_trust_last_error();
+    checks++;
+    if (!e || okd_trust_error_status(e) != status ||
+        (needle && !strstr(okd_trust_error_message(e), needle))) {
+        failures++;
+        fprintf(stderr, "line %d: expected error %s containing \"%s\", got %s: %s\n", line,
+                okd_trust_status_name(status), needle ? needle : "", e ? okd_trust_status_name(okd_trust_error_status(e)) : "none",
+                e ? okd_trust_error_message(e) : "");
+    }
+    okd_trust_error_free(e);
+}
+#define EXPECT_ERROR(status, needle) expect_error(__LINE__, status, needle)
+
+static void test_basics(void) {
+    CHECK(okd_trust_abi_version() == OKD_TRUST_ABI_VERSION);
+    CHECK(okd_trust_version() != NULL && strlen(okd_trust_version()) > 0);
+    CHECK(strcmp(okd_trust_status_name(OKD_TRUST_STATUS_OK), "ok") == 0);
+    CHECK(strcmp(okd_trust_status_name(OKD_TRUST_STATUS_PANIC), "panic") == 0);
+    CHECK(strcmp(okd_trust_status_name(42), "unknown") == 0);
+    CHECK(strcmp(okd_trust_status_name(-1), "unknown") == 0);
+    /* NULL is accepted by every release function and by the error accessors. */
+    okd_trust_string_free(NULL);
+    okd_trust_error_free(NULL);
+    okd_trust_bundle_free(NULL);
+    okd_trust_kubeconfig_free(NULL);
+    okd_trust_verdict_free(NULL);
+    okd_trust_diagnosis_free(NULL);
+    CHECK(okd_trust_error_status(NULL) == OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK(okd_trust_error_message(NULL) == NULL);
+    CHECK(!okd_trust_error_position(NULL, NULL, NULL, NULL));
+}
+
+static void test_bundle(const char *examples) {
+    size_t len, line = 0, column = 0, offset = 99;
+    char *pem = read_file(examples, "kube-apiserver-server-ca.pem", &len);
+    char *text = NULL, *again_pem = NULL;
+    OkdTrustBundle *bundle = NULL, *other = NULL, *u = NULL, *pruned = NULL, *again = NULL;
+    int64_t t = 0;
+    bool is_ca = false;
+    OkdTrustError *e;
+
+    OK(okd_trust_bundle_from_pem(u8(pem), len, &bundle));
+    CHECK(okd_trust_last_error() == NULL); /* success clears the last error */
+    CHECK(okd_trust_bundle_len(bundle) == 5);
+    CHECK(okd_trust_bundle_warning_count(bundle) == 0);
+
+    OK(okd_trust_bundle_cert_subject(bundle, 0, &text));
+    CHECK(text && strstr(text, "CN=") != NULL);
+    okd_trust_string_free(text), text = NULL;
+    OK(okd_trust_bundle_cert_issuer(bundle, 0, &text));
+    CHECK(text && strstr(text, "CN=") != NULL);
+    okd_trust_string_free(text), text = NULL;
+    OK(okd_trust_bundle_cert_sha256(bundle, 4, &text));
+    CHECK(text && strlen(text) == 95 && text[2] == ':');
+    okd_trust_string_free(text), text = NULL;
+    OK(okd_trust_bundle_cert_not_before(bundle, 0, &t));
+    CHECK(t > 0 && t <= AT);
+    OK(okd_trust_bundle_cert_not_after(bundle, 0, &t));
+    CHECK(t > AT);
+    OK(okd_trust_bundle_cert_expires_in(bundle, 0, AT, &t));
+    CHECK(t > 0);
+    OK(okd_trust_bundle_cert_expires_in(bundle, 0, 0, &t)); /* 0 = now */
+    OK(okd_trust_bundle_cert_is_ca(bundle, 0, &is_ca));
+    CHECK(is_ca);
+
+    /* Index past the end, NULL handle, NULL out. */
+    CHECK_STATUS(okd_trust_bundle_cert_subject(bundle, 5, &text), OKD_TRUST_STATUS_NOT_FOUND);
+    EXPECT_ERROR(OKD_TRUST_STATUS_NOT_FOUND, "index 5");
+    CHECK(text == NULL); /* untouched on failure */
+    CHECK_STATUS(okd_trust_bundle_cert_issuer(NULL, 0, &text), OKD_TRUST_STATUS_NULL_POINTER);
+    EXPECT_ERROR(OKD_TRUST_STATUS_NULL_POINTER, "bundle is NULL");
+    CHECK_STATUS(okd_trust_bundle_cert_sha256(bundle, 0, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_bundle_cert_not_after(bundle, 9, &t), OKD_TRUST_STATUS_NOT_FOUND);
+    CHECK_STATUS(okd_trust_bundle_cert_not_before(NULL, 0, &t), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_bundle_cert_expires_in(bundle, 0, AT, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_bundle_cert_is_ca(bundle, 7, &is_ca), OKD_TRUST_STATUS_NOT_FOUND);
+    CHECK(okd_trust_bundle_len(NULL) == 0);
+    EXPECT_ERROR(OKD_TRUST_STATUS_NULL_POINTER, "bundle");
+    CHECK(okd_trust_bundle_warning_count(NULL) == 0);
+
+    /* Constructor errors: NULL data, NULL out, empty, garbage, truncated PEM. */
+    CHECK_STATUS(okd_trust_bundle_from_pem(NULL, 0, &other), OKD_TRUST_STATUS_NULL_POINTER);
+    EXPECT_ERROR(OKD_TRUST_STATUS_NULL_POINTER, "data is NULL");
+    CHECK_STATUS(okd_trust_bundle_from_pem(u8(pem), len, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_bundle_from_pem(u8(""), 0, &other), OKD_TRUST_STATUS_INVALID_INPUT);
+    EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "no certificates");
+    CHECK_STATUS(okd_trust_bundle_from_pem(u8("\xff\xfe garbage \x00\x01"), 14, &other), OKD_TRUST_STATUS_INVALID_INPUT);
+    CHECK_STATUS(okd_trust_bundle_from_pem(u8(pem), len / 10, &other), OKD_TRUST_STATUS_INVALID_INPUT);
+    e = okd_trust_last_error();
+    CHECK(e != NULL && okd_trust_error_status(e) == OKD_TRUST_STATUS_INVALID_INPUT);
+    CHECK(okd_trust_error_position(e, &line, &column, &offset));
+    CHECK(line == 1 && column == 1 && offset == 0); /* the truncated block starts at the top */
+    CHECK(okd_trust_error_position(e, NULL, NULL, NULL));
+    okd_trust_error_free(e);
+    CHECK(other == NULL);
+
+    /* A skipped block is a warning, with its position. */
+    {
+        const char *key = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+        size_t key_len = strlen(key);
+        char *mixed = malloc(key_len + len + 1);
+        memcpy(mixed, key, key_len);
+        memcpy(mixed + key_len, pem, len + 1);
+        OK(okd_trust_bundle_from_pem(u8(mixed), key_len + len, &other));
+        CHECK(okd_trust_bundle_warning_count(other) == 1);
+        OK(okd_trust_bundle_warning(other, 0, &text));
+        CHECK(text && strstr(text, "line 1, column 1") && strstr(text, "PRIVATE KEY"));
+        okd_trust_string_free(text), text = NULL;
+        CHECK_STATUS(okd_trust_bundle_warning(other, 1, &text), OKD_TRUST_STATUS_NOT_FOUND);
+        CHECK_STATUS(okd_trust_bundle_warning(NULL, 0, &text), OKD_TRUST_STATUS_NULL_POINTER);
+        CHECK_STATUS(okd_trust_bundle_warning(other, 0, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+        free(mixed);
+    }
+
+    /* Union, pruning, PEM round trip. */
+    OK(okd_trust_bundle_union(bundle, other, &u));
+    CHECK(okd_trust_bundle_len(u) == 5);
+    CHECK_STATUS(okd_trust_bundle_union(bundle, NULL, &u), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_bundle_union(NULL, bundle, &u), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_bundle_union(bundle, bundle, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    OK(okd_trust_bundle_without_expired(bundle, LATER, &pruned));
+    CHECK(okd_trust_bundle_len(pruned) == 0);
+    CHECK_STATUS(okd_trust_bundle_without_expired(NULL, AT, &pruned), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_bundle_without_expired(bundle, AT, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    okd_trust_bundle_free(pruned), pruned = NULL;
+    OK(okd_trust_bundle_without_expired(bundle, AT, &pruned));
+    CHECK(okd_trust_bundle_len(pruned) == 5);
+    OK(okd_trust_bundle_to_pem(u, &again_pem));
+    OK(okd_trust_bundle_from_pem(u8(again_pem), strlen(again_pem), &again));
+    CHECK(okd_trust_bundle_len(again) == 5);
+    CHECK_STATUS(okd_trust_bundle_to_pem(NULL, &text), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_bundle_to_pem(u, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+
+    okd_trust_string_free(again_pem);
+    okd_trust_bundle_free(again);
+    okd_trust_bundle_free(pruned);
+    okd_trust_bundle_free(u);
+    okd_trust_bundle_free(other);
+    okd_trust_bundle_free(bundle);
+    free(pem);
+}
+
+static void test_kubeconfig_and_verify(const char *examples, const char *out_dir) {
+    size_t kc_len, chain_len, ca_len, line = 0, column = 0, offset = 0;
+    char *kc_text = read_file(examples, "var-lib-kubelet-kubeconfig.yaml", &kc_len);
+    char *chain_pem = read_file(examples, "api-int-serving-chain.pem", &chain_len);
+    char *ca_pem = read_file(examples, "kube-apiserver-server-ca.pem", &ca_len);
+    OkdTrustKubeconfig *kc = NULL, *other = NULL, *repaired = NULL;
+    OkdTrustBundle *node = NULL, *cluster = NULL, *chain = NULL, *wanted = NULL, *u = NULL, *empty = NULL;
+    OkdTrustVerdict *verdict = NULL;
+    char *text = NULL, *new_text = NULL;
+    bool changed = true;
+    OkdTrustError *e;
+
+    OK(okd_trust_kubeconfig_parse(u8(kc_text), kc_len, &kc));
+    OK(okd_trust_bundle_from_pem(u8(chain_pem), chain_len, &chain));
+    OK(okd_trust_bundle_from_pem(u8(ca_pem), ca_len, &cluster));
+    CHECK(okd_trust_bundle_len(chain) == 2);
+
+    /* Parse errors: NULL, garbage YAML with a position, invalid UTF-8, truncated. */
+    CHECK_STATUS(okd_trust_kubeconfig_parse(NULL, 3, &other), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_kubeconfig_parse(u8(kc_text), kc_len, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    {
+        const char *broken = "clusters:\n- name: a\n  cluster: [\n";
+        CHECK_STATUS(okd_trust_kubeconfig_parse(u8(broken), strlen(broken), &other), OKD_TRUST_STATUS_INVALID_INPUT);
+    }
+    e = okd_trust_last_error();
+    CHECK(okd_trust_error_position(e, &line, &column, &offset));
+    CHECK(line >= 3);
+    okd_trust_error_free(e);
+    CHECK_STATUS(okd_trust_kubeconfig_parse(u8("kind: Config\nclusters: \xc3\x28\n"), 25, &other),
+                 OKD_TRUST_STATUS_INVALID_INPUT);
+    EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "UTF-8");
+    CHECK_STATUS(okd_trust_kubeconfig_parse(u8("- just\n- a list\n"), 16, &other), OKD_TRUST_STATUS_INVALID_INPUT);
+    CHECK_STATUS(okd_trust_kubeconfig_parse(u8("clusters:\n- name: \"unterminated\n"), 32, &other),
+                 OKD_TRUST_STATUS_INVALID_INPUT);
+    CHECK(other == NULL);
+    /* Truncated in the middle of the CA data: the YAML still reads, the CA data does not decode. */
+    OK(okd_trust_kubeconfig_parse(u8(kc_text), kc_len / 2, &other));
+    CHECK_STATUS(okd_trust_kubeconfig_ca_bundle(other, NULL, &node), OKD_TRUST_STATUS_INVALID_INPUT);
+    e = okd_trust_last_error();
+    CHECK(e && strstr(okd_trust_error_message(e), "certificate-authority-data is not valid base64") != NULL);
+    okd_trust_error_free(e);
+    okd_trust_kubeconfig_free(other), other = NULL;
+    /* An empty file is an empty kubeconfig (as in client-go): it parses, and names no cluster. */
+    OK(okd_trust_kubeconfig_parse(u8(""), 0, &other));
+    CHECK_STATUS(okd_trust_kubeconfig_current_cluster(other, &text), OKD_TRUST_STATUS_NOT_FOUND);
+    CHECK_STATUS(okd_trust_kubeconfig_ca_bundle(other, NULL, &node), OKD_TRUST_STATUS_NOT_FOUND);
+    okd_trust_kubeconfig_free(other), other = NULL;
+
+    /* Facts. */
+    OK(okd_trust_kubeconfig_current_cluster(kc, &text));
+    CHECK(text && strcmp(text, "local") == 0);
+    okd_trust_string_free(text), text = NULL;
+    CHECK_STATUS(okd_trust_kubeconfig_current_cluster(NULL, &text), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_kubeconfig_current_cluster(kc, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    OK(okd_trust_kubeconfig_server_name(kc, NULL, &text));
+    CHECK(text && strncmp(text, "api-int.", 8) == 0);
+    okd_trust_string_free(text), text = NULL;
+    OK(okd_trust_kubeconfig_server_name(kc, "local", &text));
+    okd_trust_string_free(text), text = NULL;
+    CHECK_STATUS(okd_trust_kubeconfig_server_name(kc, "nope", &text), OKD_TRUST_STATUS_NOT_FOUND);
+    CHECK_STATUS(okd_trust_kubeconfig_server_name(kc, "\xff\xfe", &text), OKD_TRUST_STATUS_INVALID_UTF8);
+    EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_UTF8, "cluster is not valid UTF-8");
+    CHECK_STATUS(okd_trust_kubeconfig_server_name(NULL, NULL, &text), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_kubeconfig_server_name(kc, NULL, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    OK(okd_trust_kubeconfig_ca_bundle(kc, NULL, &node));
+    CHECK(okd_trust_bundle_len(node) >= 1);
+    CHECK_STATUS(okd_trust_kubeconfig_ca_bundle(kc, "nope", &u), OKD_TRUST_STATUS_NOT_FOUND);
+    CHECK_STATUS(okd_trust_kubeconfig_ca_bundle(kc, "\xc3", &u), OKD_TRUST_STATUS_INVALID_UTF8);
+    CHECK_STATUS(okd_trust_kubeconfig_ca_bundle(NULL, NULL, &u), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_kubeconfig_ca_bundle(kc, NULL, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+
+    /* The incident: the node trusts only the old signer. */
+    OK(okd_trust_verify(node, chain, "api-int.ocp.example.com", AT, OKD_TRUST_PROFILE_KUBELET, &verdict));
+    CHECK(!okd_trust_verdict_is_trusted(verdict));
+    CHECK(okd_trust_verdict_chain_len(verdict) == 0);
+    OK(okd_trust_verdict_reason(verdict, &text));
+    CHECK(text && strstr(text, "unknown authority"));
+    okd_trust_string_free(text), text = NULL;
+    OK(okd_trust_verdict_text(verdict, &text));
+    CHECK(text && strncmp(text, "untrusted", 9) == 0);
+    okd_trust_string_free(text), text = NULL;
+    okd_trust_verdict_free(verdict), verdict = NULL;
+
+    /* The union trusts it. */
+    OK(okd_trust_bundle_union(node, cluster, &u));
+    OK(okd_trust_bundle_without_expired(u, AT, &wanted));
+    OK(okd_trust_verify(wanted, chain, NULL, AT, OKD_TRUST_PROFILE_STRICT, &verdict));
+    okd_trust_verdict_free(verdict), verdict = NULL;
+    OK(okd_trust_verify(wanted, chain, "api-int.ocp.example.com", AT, OKD_TRUST_PROFILE_KUBELET, &verdict));
+    CHECK(okd_trust_verdict_is_trusted(verdict));
+    CHECK(okd_trust_verdict_chain_len(verdict) == 2);
+    OK(okd_trust_verdict_reason(verdict, &text));
+    CHECK(text && text[0] == '\0');
+    okd_trust_string_free(text), text = NULL;
+    okd_trust_verdict_free(verdict), verdict = NULL;
+    /* Wrong name, and the clock read by the library (0 = now: the example certificates have expired). */
+    OK(okd_trust_verify(wanted, chain, "evil.example.com", AT, OKD_TRUST_PROFILE_KUBELET, &verdict));
+    CHECK(!okd_trust_verdict_is_trusted(verdict));
+    okd_trust_verdict_free(verdict), verdict = NULL;
+    OK(okd_trust_verify(wanted, chain, NULL, 0, OKD_TRUST_PROFILE_KUBELET, &verdict));
+    CHECK(!okd_trust_verdict_is_trusted(verdict));
+    okd_trust_verdict_free(verdict), verdict = NULL;
+
+    /* Verify errors. */
+    CHECK_STATUS(okd_trust_verify(NULL, chain, NULL, AT, 0, &verdict), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_verify(wanted, NULL, NULL, AT, 0, &verdict), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_verify(wanted, chain, NULL, AT, 0, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_verify(wanted, chain, NULL, AT, 7, &verdict), OKD_TRUST_STATUS_INVALID_INPUT);
+    EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "unknown profile 7");
+    CHECK_STATUS(okd_trust_verify(wanted, chain, "\x80", AT, 0, &verdict), OKD_TRUST_STATUS_INVALID_UTF8);
+    OK(okd_trust_bundle_without_expired(chain, LATER, &empty));
+    CHECK_STATUS(okd_trust_verify(wanted, empty, NULL, AT, 0, &verdict), OKD_TRUST_STATUS_INVALID_INPUT);
+    EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "chain is empty");
+    CHECK(verdict == NULL);
+    CHECK(!okd_trust_verdict_is_trusted(NULL));
+    EXPECT_ERROR(OKD_TRUST_STATUS_NULL_POINTER, "verdict");
+    CHECK(okd_trust_verdict_chain_len(NULL) == 0);
+    CHECK_STATUS(okd_trust_verdict_reason(NULL, &text), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_verdict_text(NULL, &text), OKD_TRUST_STATUS_NULL_POINTER);
+
+    /* The verified edit. */
+    OK(okd_trust_kubeconfig_set_ca(kc, NULL, wanted, chain, NULL, AT, &new_text, &changed));
+    CHECK(changed);
+    CHECK(new_text && strlen(new_text) > kc_len);
+    {
+        char path[4096];
+        FILE *f;
+        snprintf(path, sizeof path, "%s/repaired.yaml", out_dir);
+        f = fopen(path, "wb");
+        CHECK(f != NULL);
+        if (f) {
+            fputs(new_text, f);
+            fclose(f);
+        }
+    }
+    OK(okd_trust_kubeconfig_parse(u8(new_text), strlen(new_text), &repaired));
+    /* Idempotent: the repaired file already holds the bundle. */
+    OK(okd_trust_kubeconfig_set_ca(repaired, "local", wanted, chain, "api-int.ocp.example.com", AT, &text, &changed));
+    CHECK(!changed);
+    CHECK(text && strcmp(text, new_text) == 0);
+    okd_trust_string_free(text), text = NULL;
+    OK(okd_trust_kubeconfig_set_ca(repaired, NULL, wanted, NULL, NULL, AT, &text, NULL));
+    okd_trust_string_free(text), text = NULL;
+    /* Verify before write: the old bundle does not verify what api-int serves, so no text. */
+    CHECK_STATUS(okd_trust_kubeconfig_set_ca(repaired, NULL, node, chain, NULL, AT, &text, &changed),
+                 OKD_TRUST_STATUS_EDIT_REFUSED);
+    EXPECT_ERROR(OKD_TRUST_STATUS_EDIT_REFUSED, "does not verify");
+    CHECK(text == NULL);
+    /* Nor does it at a time when everything has expired. */
+    CHECK_STATUS(okd_trust_kubeconfig_set_ca(kc, NULL, wanted, chain, NULL, LATER, &text, NULL),
+                 OKD_TRUST_STATUS_EDIT_REFUSED);
+    CHECK_STATUS(okd_trust_kubeconfig_set_ca(kc, "nope", wanted, NULL, NULL, AT, &text, NULL), OKD_TRUST_STATUS_EDIT_REFUSED);
+    EXPECT_ERROR(OKD_TRUST_STATUS_EDIT_REFUSED, "no cluster named");
+    CHECK_STATUS(okd_trust_kubeconfig_set_ca(kc, NULL, empty, NULL, NULL, AT, &text, NULL), OKD_TRUST_STATUS_EDIT_REFUSED);
+    EXPECT_ERROR(OKD_TRUST_STATUS_EDIT_REFUSED, "empty CA bundle");
+    CHECK_STATUS(okd_trust_kubeconfig_set_ca(NULL, NULL, wanted, NULL, NULL, AT, &text, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_kubeconfig_set_ca(kc, NULL, NULL, NULL, NULL, AT, &text, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_kubeconfig_set_ca(kc, NULL, wanted, NULL, NULL, AT, NULL, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_kubeconfig_set_ca(kc, "\xff", wanted, NULL, NULL, AT, &text, NULL), OKD_TRUST_STATUS_INVALID_UTF8);
+    CHECK_STATUS(okd_trust_kubeconfig_set_ca(kc, NULL, wanted, NULL, "\xff", AT, &text, NULL), OKD_TRUST_STATUS_INVALID_UTF8);
+    /* insecure-skip-tls-verify: refused, with the reason. */
+    {
+        const char *insecure =
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://api-int.x:6443\n"
+            "    insecure-skip-tls-verify: true\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\n"
+            "current-context: x\nusers:\n- name: u\n  user: {}\n";
+        OK(okd_trust_kubeconfig_parse(u8(insecure), strlen(insecure), &other));
+        CHECK_STATUS(okd_trust_kubeconfig_ca_bundle(other, NULL, &u), OKD_TRUST_STATUS_NOT_FOUND);
+        CHECK_STATUS(okd_trust_kubeconfig_set_ca(other, NULL, wanted, NULL, NULL, AT, &text, NULL),
+                     OKD_TRUST_STATUS_EDIT_REFUSED);
+        EXPECT_ERROR(OKD_TRUST_STATUS_EDIT_REFUSED, "insecure-skip-tls-verify");
+        okd_trust_kubeconfig_free(other), other = NULL;
+    }
+
+    okd_trust_string_free(new_text);
+    okd_trust_kubeconfig_free(repaired);
+    okd_trust_bundle_free(empty);
+    okd_trust_bundle_free(wanted);
+    okd_trust_bundle_free(u);
+    okd_trust_bundle_free(node);
+    okd_trust_bundle_free(cluster);
+    okd_trust_bundle_free(chain);
+    okd_trust_kubeconfig_free(kc);
+    free(kc_text);
+    free(chain_pem);
+    free(ca_pem);
+}
+
+static void test_diagnose(const char *examples) {
+    size_t a_len, b_len, chain_len, ca_len, i;
+    char *a = read_file(examples, "var-lib-kubelet-kubeconfig.yaml", &a_len);
+    char *b = read_file(examples, "etc-kubernetes-kubeconfig.yaml", &b_len);
+    char *chain_pem = read_file(examples, "api-int-serving-chain.pem", &chain_len);
+    char *ca_pem = read_file(examples, "kube-apiserver-server-ca.pem", &ca_len);
+    OkdTrustKubeconfig *kcs[2] = {NULL, NULL};
+    const OkdTrustKubeconfig *ckcs[2];
+    const char *labels[2] = {"/var/lib/kubelet/kubeconfig", "/etc/kubernetes/kubeconfig"};
+    const char *bad_labels[2] = {"/var/lib/kubelet/kubeconfig", NULL};
+    OkdTrustBundle *chain = NULL, *cluster = NULL;
+    OkdTrustDiagnosis *d = NULL, *none = NULL;
+    OkdTrustHealth health = OKD_TRUST_HEALTH_HEALTHY;
+    OkdTrustSeverity severity = OKD_TRUST_SEVERITY_INFO;
+    char *text = NULL;
+    int saw_untrusted = 0;
+
+    OK(okd_trust_kubeconfig_parse(u8(a), a_len, &kcs[0]));
+    OK(okd_trust_kubeconfig_parse(u8(b), b_len, &kcs[1]));
+    ckcs[0] = kcs[0];
+    ckcs[1] = kcs[1];
+    OK(okd_trust_bundle_from_pem(u8(chain_pem), chain_len, &chain));
+    OK(okd_trust_bundle_from_pem(u8(ca_pem), ca_len, &cluster));
+
+    OK(okd_trust_diagnose(ckcs, labels, 2, cluster, chain, NULL, AT, &d));
+    OK(okd_trust_diagnosis_health(d, &health));
+    CHECK(health == OKD_TRUST_HEALTH_BROKEN);
+    CHECK(okd_trust_diagnosis_finding_count(d) > 0);
+    for (i = 0; i < okd_trust_diagnosis_finding_count(d); i++) {
+        OK(okd_trust_diagnosis_finding_code(d, i, &text));
+        if (text && strcmp(text, "kubeconfig-untrusted-serving-chain") == 0) saw_untrusted = 1;
+        okd_trust_string_free(text), text = NULL;
+        OK(okd_trust_diagnosis_finding_message(d, i, &text));
+        CHECK(text && strlen(text) > 0);
+        okd_trust_string_free(text), text = NULL;
+        OK(okd_trust_diagnosis_finding_severity(d, i, &severity));
+        if (i == 0) CHECK(severity == OKD_TRUST_SEVERITY_ERROR); /* most severe first */
+    }
+    CHECK(saw_untrusted);
+    i = okd_trust_diagnosis_finding_count(d);
+    CHECK_STATUS(okd_trust_diagnosis_finding_code(d, i, &text), OKD_TRUST_STATUS_NOT_FOUND);
+    CHECK_STATUS(okd_trust_diagnosis_finding_message(d, i, &text), OKD_TRUST_STATUS_NOT_FOUND);
+    CHECK_STATUS(okd_trust_diagnosis_finding_severity(d, i, &severity), OKD_TRUST_STATUS_NOT_FOUND);
+    CHECK_STATUS(okd_trust_diagnosis_finding_code(NULL, 0, &text), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_diagnosis_finding_message(d, 0, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_diagnosis_finding_severity(d, 0, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK(okd_trust_diagnosis_finding_count(NULL) == 0);
+
+    OK(okd_trust_diagnosis_json(d, &text));
+    CHECK(text && strstr(text, "\"schema_version\"") && strstr(text, "broken") && strstr(text, "\"verified\": true"));
+    okd_trust_string_free(text), text = NULL;
+    OK(okd_trust_diagnosis_prometheus(d, &text));
+    CHECK(text && strstr(text, "okd_trust_verdict{verdict=\"broken\"} 1"));
+    okd_trust_string_free(text), text = NULL;
+    OK(okd_trust_diagnosis_text(d, &text));
+    CHECK(text && strncmp(text, "BROKEN", 6) == 0);
+    okd_trust_string_free(text), text = NULL;
+    CHECK_STATUS(okd_trust_diagnosis_json(NULL, &text), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_diagnosis_prometheus(d, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_diagnosis_text(NULL, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_diagnosis_health(NULL, &health), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_diagnosis_health(d, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+
+    /* No inputs at all is a valid (empty) question; bad arrays are errors. */
+    OK(okd_trust_diagnose(NULL, NULL, 0, NULL, NULL, NULL, AT, &none));
+    CHECK(okd_trust_diagnosis_finding_count(none) == 0);
+    CHECK_STATUS(okd_trust_diagnose(NULL, labels, 1, NULL, NULL, NULL, AT, &none), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_diagnose(ckcs, NULL, 1, NULL, NULL, NULL, AT, &none), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_diagnose(ckcs, bad_labels, 2, NULL, NULL, NULL, AT, &none), OKD_TRUST_STATUS_NULL_POINTER);
+    EXPECT_ERROR(OKD_TRUST_STATUS_NULL_POINTER, "labels[1]");
+    CHECK_STATUS(okd_trust_diagnose(ckcs, labels, 2, NULL, NULL, "\xfe", AT, &none), OKD_TRUST_STATUS_INVALID_UTF8);
+    CHECK_STATUS(okd_trust_diagnose(ckcs, labels, 2, NULL, NULL, NULL, AT, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    {
+        const OkdTrustKubeconfig *with_null[2] = {kcs[0], NULL};
+        CHECK_STATUS(okd_trust_diagnose(with_null, labels, 2, NULL, NULL, NULL, AT, &none), OKD_TRUST_STATUS_NULL_POINTER);
+        EXPECT_ERROR(OKD_TRUST_STATUS_NULL_POINTER, "kubeconfigs[1]");
+    }
+
+    okd_trust_diagnosis_free(none);
+    okd_trust_diagnosis_free(d);
+    okd_trust_bundle_free(chain);
+    okd_trust_bundle_free(cluster);
+    okd_trust_kubeconfig_free(kcs[0]);
+    okd_trust_kubeconfig_free(kcs[1]);
+    free(a);
+    free(b);
+    free(chain_pem);
+    free(ca_pem);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s EXAMPLES_DIR OUT_DIR\n", argv[0]);
+        return 2;
+    }
+    test_basics();
+    test_bundle(argv[1]);
+    test_kubeconfig_and_verify(argv[1], argv[2]);
+    test_diagnose(argv[1]);
+    printf("%d checks, %d failures\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
