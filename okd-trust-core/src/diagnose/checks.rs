@@ -4,7 +4,7 @@ use super::plan::{Action, ConfigMapPatch, KubeconfigRepair, Plan};
 use super::{Code, DoctorInput, Finding, Labelled, Severity, signers};
 use crate::cert::colon_hex;
 use crate::kubeconfig::ClusterTrust;
-use crate::verify::{self, CertSummary, Verdict as Trust, VerifyOptions};
+use crate::verify::{self, CertSummary, SignatureCache, Verdict as Trust, VerifyOptions};
 use crate::{CaBundle, Certificate, Kubeconfig, Timestamp};
 
 const SIGNER_SECRET_LEGACY_TYPE: &str = "SecretTypeTLS";
@@ -47,26 +47,37 @@ fn summaries(certs: &[Certificate]) -> Vec<CertSummary> {
 }
 
 /// Verifies the served chain against `roots` under the kubelet profile.
-fn verify_serving(input: &DoctorInput, roots: &CaBundle, server_name: Option<&str>) -> Option<Trust> {
-    verify_chain(&input.serving_chain.as_ref()?.value, roots, server_name, input.at)
+fn verify_serving(
+    input: &DoctorInput,
+    roots: &CaBundle,
+    server_name: Option<&str>,
+    cache: &SignatureCache,
+) -> Option<Trust> {
+    verify_chain(&input.serving_chain.as_ref()?.value, roots, server_name, input.at, cache)
 }
 
 /// Verifies `chain` (leaf first) against `roots` under the kubelet profile; `None` for an empty chain.
-fn verify_chain(chain: &[Certificate], roots: &CaBundle, server_name: Option<&str>, at: Timestamp) -> Option<Trust> {
+fn verify_chain(
+    chain: &[Certificate],
+    roots: &CaBundle,
+    server_name: Option<&str>,
+    at: Timestamp,
+    cache: &SignatureCache,
+) -> Option<Trust> {
     let (leaf, intermediates) = chain.split_first()?;
-    let mut options = VerifyOptions::new(roots, at).intermediates(intermediates);
+    let mut options = VerifyOptions::new(roots, at).intermediates(intermediates).cache(cache);
     if let Some(name) = server_name {
         options = options.server_name(name);
     }
     Some(verify::verify(leaf, &options))
 }
 
-pub(super) fn run(input: &DoctorInput) -> Vec<Finding> {
+pub(super) fn run(input: &DoctorInput, cache: &SignatureCache) -> Vec<Finding> {
     let mut findings = Vec::new();
     let nodes: Vec<NodeTrust<'_>> = input.kubeconfigs.iter().map(node_trust).collect();
     let cluster = cluster_bundle(input);
     for node in &nodes {
-        kubeconfig_checks(input, node, cluster.as_ref(), &mut findings);
+        kubeconfig_checks(input, node, cluster.as_ref(), cache, &mut findings);
     }
     disagreement(&nodes, &mut findings);
     for (source, cert) in certificates(input) {
@@ -92,7 +103,7 @@ pub(super) fn run(input: &DoctorInput) -> Vec<Finding> {
     }
     if let Some(multus) = &input.multus_ca {
         let name = input.server_name.clone().or_else(|| nodes.iter().find_map(|n| n.server_name(input)));
-        if let Some(Trust::Untrusted(reason)) = verify_serving(input, &multus.value, name.as_deref()) {
+        if let Some(Trust::Untrusted(reason)) = verify_serving(input, &multus.value, name.as_deref(), cache) {
             findings.push(
                 Finding::new(
                     Code::MultusCaUntrustedServingChain,
@@ -133,6 +144,7 @@ fn kubeconfig_checks(
     input: &DoctorInput,
     node: &NodeTrust<'_>,
     cluster: Option<&CaBundle>,
+    cache: &SignatureCache,
     findings: &mut Vec<Finding>,
 ) {
     let source = node.source;
@@ -179,7 +191,7 @@ fn kubeconfig_checks(
             for warning in bundle.warnings() {
                 findings.push(Finding::new(Code::PemBlocksSkipped, Severity::Warning, source, warning.to_string()));
             }
-            let serving = verify_serving(input, &bundle, node.server_name(input).as_deref());
+            let serving = verify_serving(input, &bundle, node.server_name(input).as_deref(), cache);
             let untrusted = matches!(serving, Some(Trust::Untrusted(_)));
             if let Some(Trust::Untrusted(reason)) = &serving {
                 findings.push(
@@ -295,7 +307,7 @@ pub(super) fn certificates(input: &DoctorInput) -> Vec<(String, Certificate)> {
     out
 }
 
-pub(super) fn plan(input: &DoctorInput) -> Plan {
+pub(super) fn plan(input: &DoctorInput, cache: &SignatureCache) -> Plan {
     let mut plan = Plan::default();
     let Some(cluster) = cluster_bundle(input) else { return plan };
     for labelled in &input.kubeconfigs {
@@ -311,9 +323,12 @@ pub(super) fn plan(input: &DoctorInput) -> Plan {
             &labelled.value,
             cluster_name,
             &wanted,
-            input.serving_chain.as_ref().map(|c| c.value.as_slice()),
-            input.server_name.as_deref(),
-            input.at,
+            Serving {
+                chain: input.serving_chain.as_ref().map(|c| c.value.as_slice()),
+                server_name: input.server_name.as_deref(),
+                at: input.at,
+                cache,
+            },
         ));
     }
     if let Some(multus) = &input.multus_ca {
@@ -358,15 +373,26 @@ pub(super) fn plan(input: &DoctorInput) -> Plan {
 }
 
 /// The body of [`super::repair_kubeconfig`], shared with the doctor's plan.
+/// What a repaired bundle must verify, and how.
+pub(super) struct Serving<'a> {
+    /// The served chain, leaf first.
+    pub(super) chain: Option<&'a [Certificate]>,
+    /// The name dialled; the kubeconfig's server host when `None`.
+    pub(super) server_name: Option<&'a str>,
+    /// When.
+    pub(super) at: Timestamp,
+    /// Signature checks to reuse.
+    pub(super) cache: &'a SignatureCache,
+}
+
 pub(super) fn repair(
     source: &str,
     kubeconfig: &Kubeconfig,
     cluster_name: &str,
     wanted: &CaBundle,
-    serving_chain: Option<&[Certificate]>,
-    server_name: Option<&str>,
-    at: Timestamp,
+    serving: Serving<'_>,
 ) -> KubeconfigRepair {
+    let Serving { chain: serving_chain, server_name, at, cache } = serving;
     let current = kubeconfig.ca_bundle(cluster_name).ok().flatten().unwrap_or_default();
     let diff = current.diff(wanted);
     let mut repair = KubeconfigRepair {
@@ -396,7 +422,7 @@ pub(super) fn repair(
         return repair;
     }
     let server_name = server_name.map(str::to_owned).or_else(|| kubeconfig.server_name(cluster_name));
-    match serving_chain.and_then(|chain| verify_chain(chain, wanted, server_name.as_deref(), at)) {
+    match serving_chain.and_then(|chain| verify_chain(chain, wanted, server_name.as_deref(), at, cache)) {
         Some(Trust::Untrusted(reason)) => {
             repair.verification = format!(
                 "the union bundle still does not verify what api-int serves, so the fix is withheld: {}",

@@ -28,6 +28,7 @@ pub use finding::{Code, Finding, Severity};
 pub use plan::{Action, ConfigMapPatch, KubeconfigRepair, Plan};
 
 use crate::manifest::Manifest;
+use crate::verify::SignatureCache;
 use crate::{CaBundle, Certificate, Kubeconfig, Timestamp};
 
 /// A value and where it came from (a path, or `namespace/name`).
@@ -128,9 +129,15 @@ pub struct Diagnosis {
 
 /// Runs every check and builds the plan.
 pub fn diagnose(input: &DoctorInput) -> Diagnosis {
-    let mut findings = checks::run(input);
+    diagnose_with_cache(input, &SignatureCache::new())
+}
+
+/// [`diagnose`], reusing signature checks across calls: a fleet audit passes one cache for every
+/// node, so the served chain's signatures are checked once per distinct CA rather than per node.
+pub fn diagnose_with_cache(input: &DoctorInput, cache: &SignatureCache) -> Diagnosis {
+    let mut findings = checks::run(input, cache);
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    let plan = checks::plan(input);
+    let plan = checks::plan(input, cache);
     let verdict = match findings.iter().map(|f| f.severity).max() {
         Some(Severity::Error) => Verdict::Broken,
         Some(Severity::Warning) => Verdict::AtRisk,
@@ -169,5 +176,7 @@ pub fn repair_kubeconfig(
     server_name: Option<&str>,
     at: Timestamp,
 ) -> KubeconfigRepair {
-    checks::repair(source, kubeconfig, cluster, bundle, serving_chain, server_name, at)
+    let cache = SignatureCache::new();
+    let serving = checks::Serving { chain: serving_chain, server_name, at, cache: &cache };
+    checks::repair(source, kubeconfig, cluster, bundle, serving)
 }

@@ -24,6 +24,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod cache;
 mod eku;
 mod failure;
 mod hostname;
@@ -37,6 +38,7 @@ use std::fmt;
 use crate::cert::ExtendedKeyUsage;
 use crate::{CaBundle, Certificate, Timestamp};
 
+pub use cache::SignatureCache;
 pub use failure::{Attempt, CertSummary, Failure, Untrusted};
 
 /// Which rules decide.
@@ -85,6 +87,7 @@ pub struct VerifyOptions<'a> {
     pub(crate) usages: &'a [ExtendedKeyUsage],
     pub(crate) profile: Profile,
     pub(crate) budget: Budget,
+    pub(crate) cache: Option<&'a SignatureCache>,
 }
 
 impl<'a> VerifyOptions<'a> {
@@ -98,6 +101,7 @@ impl<'a> VerifyOptions<'a> {
             usages: &[],
             profile: Profile::default(),
             budget: Budget::default(),
+            cache: None,
         }
     }
 
@@ -129,6 +133,12 @@ impl<'a> VerifyOptions<'a> {
     /// Work bounds.
     pub fn budget(mut self, budget: Budget) -> Self {
         self.budget = budget;
+        self
+    }
+
+    /// Reuse signature checks across verifications (a fleet audit, a doctor run).
+    pub fn cache(mut self, cache: &'a SignatureCache) -> Self {
+        self.cache = Some(cache);
         self
     }
 }

@@ -190,7 +190,11 @@ impl<'a> Search<'a> {
             self.exhausted = true;
             return Err(Failure::SignatureCheckLimit { limit: self.options.budget.max_signature_checks });
         }
-        check_signature_from(self.backend, child, candidate)?;
+        let backend = self.backend;
+        match self.options.cache {
+            Some(cache) => cache.check(child, candidate, || check_signature_from(backend, child, candidate))?,
+            None => check_signature_from(backend, child, candidate)?,
+        }
         check_validity(candidate, self.options)?;
         if role == Role::Intermediate && !candidate.basic_constraints().is_some_and(|bc| bc.ca) {
             return Err(Failure::NotAuthorizedToSign);
