@@ -24,4 +24,7 @@ cargo bench --workspace --locked -- --test
 step "C library: header drift, C tests under valgrind, okd-trust-check (shared and static)"
 bash scripts/test-c.sh
 
+step "Python package and Ansible collection (pytest, ansible-doc, a simulated fleet)"
+bash scripts/test-python.sh
+
 step "all tests passed"

@@ -1,0 +1,180 @@
+# -*- coding: utf-8 -*-
+# Copyright: okd-trust contributors
+# Apache-2.0 OR MIT
+"""Shared by the okd.trust modules and filters: building the new bundle, describing a change by
+subject and fingerprint, verify-before-write, and atomic writes. All certificate work is done by
+the okd_trust package; this file only strings its calls together."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import tempfile
+import traceback
+
+try:
+    import okd_trust
+
+    HAS_OKD_TRUST = True
+    OKD_TRUST_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - exercised by the missing_required_lib path
+    okd_trust = None
+    HAS_OKD_TRUST = False
+    OKD_TRUST_IMPORT_ERROR = traceback.format_exc()
+
+LIBRARY = "okd_trust (pip install okd-trust, built from okd-trust-py)"
+
+
+class TrustError(Exception):
+    """A refusal, with a message meant for the operator."""
+
+
+def describe_error(label, error):
+    """`label: message`; okd_trust messages already name the line and column."""
+    return "%s: %s" % (label, error)
+
+
+def cert_facts(cert):
+    """The facts of one certificate as plain data (no base64)."""
+    return {
+        "subject": cert.subject,
+        "issuer": cert.issuer,
+        "serial": cert.serial,
+        "not_before": cert.not_before.isoformat(),
+        "not_after": cert.not_after.isoformat(),
+        "sha256": cert.sha256,
+        "is_ca": cert.is_ca,
+        "self_signed": cert.is_self_signed,
+        "dns_names": cert.dns_names,
+        "ip_addresses": cert.ip_addresses,
+        "public_key": cert.public_key_algorithm,
+        "signature_algorithm": cert.signature_algorithm,
+    }
+
+
+def cert_line(cert):
+    """One line per certificate for diffs: subject, fingerprint, expiry."""
+    return "%s  sha256=%s  notAfter=%s" % (cert.subject, cert.sha256, cert.not_after.isoformat())
+
+
+def bundle_text(bundle):
+    """A bundle as diff-friendly lines (never base64)."""
+    if bundle is None:
+        return ""
+    return "".join(cert_line(c) + "\n" for c in bundle)
+
+
+def load_bundle(content, label):
+    """A CaBundle from PEM, a ConfigMap/Secret manifest or a kubeconfig (auto-detected)."""
+    try:
+        return okd_trust.CaBundle.load(content, label=label)
+    except okd_trust.Error as e:
+        raise TrustError(describe_error(label, e))
+
+
+def new_bundle(current, wanted, state="union", prune_expired=False, at=None):
+    """What a file should trust: `wanted` alone (exact), or what it trusted plus `wanted` (union,
+    current first so nothing it relied on moves); expired certificates dropped on request."""
+    if state == "exact" or current is None:
+        bundle = wanted
+    else:
+        bundle = current.union(wanted)
+    if prune_expired:
+        bundle = bundle.without_expired(at)
+    if len(bundle) == 0:
+        raise TrustError("refusing to write an empty CA bundle: every certificate is expired at the time judged")
+    return bundle
+
+
+def change_summary(old, new):
+    """`added` and `removed` certificates as facts, by fingerprint."""
+    if old is None:
+        return {"added": [cert_facts(c) for c in new], "removed": []}
+    diff = old.diff(new)
+    return {"added": [cert_facts(c) for c in diff.added], "removed": [cert_facts(c) for c in diff.removed]}
+
+
+def verify_chain(bundle, serving_chain, server_name, at):
+    """Whether `bundle` verifies the served chain for `server_name` under the kubelet profile."""
+    return okd_trust.verify(serving_chain, bundle, server_name=server_name, at=at)
+
+
+def repair_kubeconfig(text, label, wanted, cluster=None, state="union", prune_expired=False,
+                      serving_chain=None, server_name=None, at=None):
+    """The kubeconfig text trusting the new bundle, checked before anything may be written.
+
+    Returns a dict: text, changed, cluster, old_bundle, new_bundle, verdict (or None). Raises
+    TrustError when the input is unreadable, the edit is unsafe, or the result fails a check.
+    """
+    try:
+        config = okd_trust.Kubeconfig.parse(text)
+    except okd_trust.Error as e:
+        raise TrustError(describe_error(label, e))
+    try:
+        cluster = cluster or config.current_cluster
+        if cluster is None:
+            raise TrustError("%s: no current cluster; set the cluster option" % label)
+        current = config.ca_bundle(cluster)
+        bundle = new_bundle(current, wanted, state, prune_expired, at)
+        new_text = config.with_ca_bundle(bundle, cluster)
+    except okd_trust.Error as e:
+        raise TrustError(describe_error(label, e))
+    original = text if isinstance(text, str) else text.decode("utf-8", "replace")
+    changed = new_text != original
+    verdict = None
+    if changed:
+        # Verify before write: the new text re-parses, client-go finds nothing new, and the new
+        # bundle verifies what api-int serves.
+        try:
+            edited = okd_trust.Kubeconfig.parse(new_text)
+        except okd_trust.Error as e:
+            raise TrustError("%s: the edited kubeconfig does not re-parse: %s" % (label, e))
+        new_problems = [p for p in edited.validate() if p not in config.validate()]
+        if new_problems:
+            raise TrustError("%s: the edit would make client-go reject the file: %s" % (label, "; ".join(new_problems)))
+    if serving_chain is not None:
+        name = server_name or config.server_name(cluster)
+        try:
+            verdict = verify_chain(bundle, serving_chain, name, at)
+        except okd_trust.Error as e:
+            raise TrustError("serving_chain: %s" % e)
+        if changed and not verdict.trusted:
+            raise TrustError(
+                "%s: refusing to write: the new CA bundle does not verify the api-int serving chain for %s: %s"
+                % (label, name, verdict.reason)
+            )
+    return {
+        "text": new_text,
+        "changed": changed,
+        "cluster": cluster,
+        "old_bundle": current,
+        "new_bundle": bundle,
+        "verdict": verdict,
+    }
+
+
+def verdict_facts(verdict):
+    if verdict is None:
+        return None
+    return {
+        "trusted": verdict.trusted,
+        "reason": verdict.reason,
+        "chain": [c.subject for c in verdict.chain],
+    }
+
+
+def write_atomic(module, path, data):
+    """Writes `data` next to `path` and moves it into place with AnsibleModule.atomic_move, which
+    keeps the destination's mode, owner and SELinux context."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".okd-trust-", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        module.atomic_move(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

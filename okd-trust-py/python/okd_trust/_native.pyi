@@ -1,0 +1,367 @@
+"""Type stubs of the extension module okd_trust._native (re-exported by okd_trust)."""
+
+import datetime
+from typing import Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+
+__version__: str
+EXAMPLES: Mapping[str, str]
+
+Content = Union[str, bytes, bytearray]
+"""Text or bytes to read (UTF-8 for text)."""
+Time = Union[None, str, datetime.datetime]
+"""None (now), an RFC 3339 string, or a timezone-aware datetime."""
+Chain = Union["Certificate", "CaBundle", Content, Sequence["Certificate"]]
+"""A served chain, leaf first."""
+Roots = Union["CaBundle", Content, Sequence["Certificate"]]
+"""A CA bundle, or anything CaBundle.load reads."""
+
+class Error(Exception):
+    """Base class of every okd_trust error, with where in the input the problem is."""
+
+    line: Optional[int]
+    """1-based line, or None (binary input, or no place)."""
+    column: Optional[int]
+    """1-based column in characters, or None."""
+    offset: Optional[int]
+    """Byte offset, or None."""
+
+class ParseError(Error):
+    """Input that cannot be read: malformed YAML/JSON, PEM, DER or base64, or over a limit."""
+
+class ValidationError(Error):
+    """Input that reads but is not what client-go accepts, or a missing cluster."""
+
+class UnsafeEditError(Error):
+    """A kubeconfig edit that cannot be made safely; nothing is produced."""
+
+class Certificate:
+    """An X.509 certificate, parsed the way Go's x509.ParseCertificate parses it."""
+
+    @staticmethod
+    def from_pem(data: Content) -> "Certificate":
+        """The first CERTIFICATE block of PEM text."""
+    @staticmethod
+    def from_der(data: bytes) -> "Certificate":
+        """A DER-encoded certificate."""
+    @property
+    def subject(self) -> str:
+        """Subject, RFC 4514."""
+    @property
+    def issuer(self) -> str:
+        """Issuer, RFC 4514."""
+    @property
+    def serial(self) -> str:
+        """Serial number, lower-case hex."""
+    @property
+    def not_before(self) -> datetime.datetime:
+        """Start of validity (timezone-aware, UTC)."""
+    @property
+    def not_after(self) -> datetime.datetime:
+        """End of validity (timezone-aware, UTC)."""
+    def expires_in(self, at: Time = None) -> int:
+        """Seconds from `at` until notAfter; negative once expired."""
+    def is_valid_at(self, at: Time = None) -> bool:
+        """Whether `at` is within the validity period."""
+    @property
+    def dns_names(self) -> List[str]:
+        """DNS names of the subjectAltName extension."""
+    @property
+    def ip_addresses(self) -> List[str]:
+        """IP addresses of the subjectAltName extension."""
+    @property
+    def email_addresses(self) -> List[str]:
+        """Email addresses of the subjectAltName extension."""
+    @property
+    def uris(self) -> List[str]:
+        """URIs of the subjectAltName extension."""
+    @property
+    def is_ca(self) -> bool:
+        """Whether basicConstraints says cA: TRUE."""
+    @property
+    def path_len(self) -> Optional[int]:
+        """The path length constraint of a CA."""
+    @property
+    def is_self_signed(self) -> bool:
+        """Whether the certificate signed itself."""
+    @property
+    def subject_key_id(self) -> Optional[str]:
+        """Subject Key Identifier, colon hex."""
+    @property
+    def authority_key_id(self) -> Optional[str]:
+        """Authority Key Identifier, colon hex."""
+    @property
+    def public_key_algorithm(self) -> str:
+        """The public key algorithm, e.g. RSA-2048."""
+    @property
+    def public_key_bits(self) -> Optional[int]:
+        """Key size in bits."""
+    @property
+    def signature_algorithm(self) -> str:
+        """The signature algorithm, e.g. SHA256-RSA."""
+    @property
+    def version(self) -> int:
+        """X.509 version (1, 2 or 3)."""
+    @property
+    def sha256(self) -> str:
+        """SHA-256 fingerprint, colon-separated upper-case hex."""
+    @property
+    def sha1(self) -> str:
+        """SHA-1 fingerprint, colon-separated upper-case hex."""
+    @property
+    def der(self) -> bytes:
+        """The DER bytes exactly as read."""
+    def to_pem(self) -> str:
+        """One PEM CERTIFICATE block."""
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class CertSummary:
+    """A certificate as reports identify it."""
+
+    @property
+    def subject(self) -> str:
+        """Subject, RFC 4514."""
+    @property
+    def sha256(self) -> str:
+        """SHA-256 fingerprint."""
+    @property
+    def not_before(self) -> datetime.datetime:
+        """Start of validity."""
+    @property
+    def not_after(self) -> datetime.datetime:
+        """End of validity."""
+    @property
+    def depth(self) -> int:
+        """0 for a leaf, 1 for its issuer, and so on."""
+
+class BundleWarning:
+    """Something Go's PEM loader skips silently."""
+
+    message: str
+    """What was skipped and why."""
+    kind: str
+    """not-a-certificate, certificate-with-headers, unparseable, duplicate or malformed-pem."""
+    line: int
+    """1-based line of the skipped block."""
+    column: int
+    """1-based column."""
+    offset: int
+    """Byte offset."""
+
+class BundleDiff:
+    """What changes from one bundle to another, by fingerprint."""
+
+    @property
+    def added(self) -> List[Certificate]:
+        """In the newer bundle only."""
+    @property
+    def removed(self) -> List[Certificate]:
+        """In the older bundle only."""
+    @property
+    def kept(self) -> List[Certificate]:
+        """In both."""
+    @property
+    def unchanged(self) -> bool:
+        """Whether both hold the same certificates."""
+    def __bool__(self) -> bool:
+        """True when something changes."""
+
+class CaBundle:
+    """An ordered, de-duplicated set of CA certificates, loaded like Go's AppendCertsFromPEM."""
+
+    @staticmethod
+    def from_pem(data: Content) -> "CaBundle":
+        """Loads PEM; skipped blocks become warnings; no certificate raises ParseError."""
+    @staticmethod
+    def load(data: Content, label: str = "input") -> "CaBundle":
+        """Loads PEM, a ConfigMap/Secret manifest, or a kubeconfig's CA data (by content)."""
+    @staticmethod
+    def from_certificates(certificates: Iterable[Certificate]) -> "CaBundle":
+        """A bundle of these certificates, later duplicates dropped."""
+    @property
+    def warnings(self) -> List[BundleWarning]:
+        """What loading skipped, in input order."""
+    @property
+    def certificates(self) -> List[Certificate]:
+        """The certificates, in order."""
+    def union(self, other: "CaBundle") -> "CaBundle":
+        """This bundle's certificates, then those of `other` not already present."""
+    def without_expired(self, at: Time = None) -> "CaBundle":
+        """The certificates not yet expired at `at`."""
+    def diff(self, newer: "CaBundle") -> BundleDiff:
+        """What changes from this bundle to `newer`."""
+    def to_pem(self) -> str:
+        """Canonical PEM, one block per certificate."""
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> Certificate: ...
+    def __iter__(self) -> Iterator[Certificate]: ...
+    def __contains__(self, cert: object) -> bool: ...
+    def __eq__(self, other: object) -> bool: ...
+
+class Kubeconfig:
+    """A kubeconfig (YAML or JSON), read and validated like client-go, edited byte-preservingly."""
+
+    @staticmethod
+    def parse(data: Content) -> "Kubeconfig":
+        """Parses a kubeconfig; ParseError for unreadable text, ValidationError for wrong fields."""
+    @property
+    def format(self) -> str:
+        """yaml or json."""
+    @property
+    def source(self) -> str:
+        """The text it was read from (without a byte-order mark)."""
+    @property
+    def clusters(self) -> List[dict]:
+        """Cluster entries as dicts keyed as in the file."""
+    @property
+    def users(self) -> List[dict]:
+        """User entries as dicts keyed as in the file."""
+    @property
+    def contexts(self) -> List[dict]:
+        """Context entries as dicts keyed as in the file."""
+    @property
+    def current_context(self) -> Optional[str]:
+        """current-context, or None."""
+    @property
+    def current_cluster(self) -> Optional[str]:
+        """The current context's cluster name (or the only cluster's)."""
+    def ca_bundle(self, cluster: Optional[str] = None) -> Optional[CaBundle]:
+        """The bundle in certificate-authority-data, or None when it embeds none."""
+    def server(self, cluster: Optional[str] = None) -> Optional[str]:
+        """The server URL."""
+    def server_name(self, cluster: Optional[str] = None) -> Optional[str]:
+        """The host name a client verifies the server certificate against."""
+    def validate(self) -> List[str]:
+        """Every problem client-go's validation reports (empty when valid)."""
+    def with_ca_bundle(self, bundle: CaBundle, cluster: Optional[str] = None) -> str:
+        """The whole text with the cluster's CA data set to `bundle`; raises UnsafeEditError."""
+
+class Verdict:
+    """Whether a client trusts a server."""
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the client will trust the server."""
+    @property
+    def reason(self) -> Optional[str]:
+        """Why not, in Go's words."""
+    @property
+    def certificate(self) -> Optional[CertSummary]:
+        """The certificate the reason is about."""
+    @property
+    def attempts(self) -> List[Tuple[List[str], str]]:
+        """Every candidate path tried (subjects, failure)."""
+    @property
+    def chain(self) -> List[Certificate]:
+        """The chain found, leaf first (empty when untrusted)."""
+    def __bool__(self) -> bool: ...
+
+class Finding:
+    """One problem the doctor found."""
+
+    @property
+    def code(self) -> str:
+        """Stable kebab-case code."""
+    @property
+    def severity(self) -> str:
+        """error, warning or info."""
+    @property
+    def source(self) -> str:
+        """The input it is about."""
+    @property
+    def message(self) -> str:
+        """What is wrong and why."""
+    @property
+    def certificates(self) -> List[CertSummary]:
+        """The certificates involved."""
+    @property
+    def details(self) -> dict:
+        """Further facts."""
+
+class KubeconfigRepair:
+    """A kubeconfig rewritten to trust what it trusted plus what the cluster serves."""
+
+    @property
+    def source(self) -> str:
+        """The kubeconfig's label."""
+    @property
+    def cluster(self) -> str:
+        """The cluster entry edited."""
+    @property
+    def old_text(self) -> str:
+        """The file as read."""
+    @property
+    def new_text(self) -> str:
+        """The whole new file ("" when refused)."""
+    @property
+    def added(self) -> List[CertSummary]:
+        """CAs added."""
+    @property
+    def removed(self) -> List[CertSummary]:
+        """CAs dropped (expired only)."""
+    @property
+    def verified(self) -> bool:
+        """Whether every check passed."""
+    @property
+    def verification(self) -> str:
+        """What was checked, or why not to apply it."""
+
+class Plan:
+    """The fix."""
+
+    @property
+    def kubeconfigs(self) -> List[KubeconfigRepair]:
+        """One repair per kubeconfig that needs a change."""
+    @property
+    def multus_patch(self) -> Optional[dict]:
+        """target, patch and note for openshift-multus/kube-root-ca.crt."""
+    @property
+    def actions(self) -> List[dict]:
+        """Follow-up steps as description and command."""
+    def __bool__(self) -> bool: ...
+
+class Diagnosis:
+    """The doctor's answer."""
+
+    @property
+    def verdict(self) -> str:
+        """healthy, at-risk or broken."""
+    @property
+    def at(self) -> datetime.datetime:
+        """The moment judged."""
+    @property
+    def findings(self) -> List[Finding]:
+        """Every problem, most severe first."""
+    @property
+    def plan(self) -> Plan:
+        """The fix."""
+    def to_json(self) -> str:
+        """Versioned JSON (schema_version 1)."""
+    def to_prometheus(self) -> str:
+        """Prometheus text exposition."""
+    def to_text(self) -> str:
+        """The human report."""
+
+def verify(
+    chain: Chain,
+    roots: Roots,
+    *,
+    server_name: Optional[str] = None,
+    at: Time = None,
+    profile: str = "kubelet",
+    intermediates: Optional[Chain] = None,
+) -> Verdict:
+    """Whether a client holding `roots` trusts the server presenting `chain` (GIL released)."""
+
+def diagnose(
+    kubeconfigs: Mapping[str, Union[Content, Kubeconfig]],
+    *,
+    cluster_cas: Optional[Mapping[str, Union[Content, CaBundle]]] = None,
+    serving_chain: Optional[Chain] = None,
+    server_name: Optional[str] = None,
+    multus_ca: Optional[Union[Content, CaBundle]] = None,
+    signer_secret: Optional[Content] = None,
+    at: Time = None,
+    warn_days: int = 30,
+) -> Diagnosis:
+    """Runs the doctor on labelled inputs (GIL released)."""

@@ -1,0 +1,47 @@
+//! Python bindings of okd-trust: the extension module `okd_trust._native`.
+//!
+//! The bindings hold no logic: each function converts its arguments, calls one core function and
+//! converts the result. The pure-Python package `okd_trust` (in `python/`) re-exports everything
+//! here and ships the type stubs. Build with maturin (`pip install ./okd-trust-py`); a plain
+//! `cargo build` of this crate links libpython and is not a wheel.
+
+mod convert;
+mod doctor;
+mod errors;
+mod types;
+
+use pyo3::prelude::*;
+
+/// The examples built into the core, by name, for tests and demos.
+fn examples(py: Python<'_>) -> PyResult<Bound<'_, pyo3::types::PyDict>> {
+    use okd_trust::examples as e;
+    let dict = pyo3::types::PyDict::new(py);
+    dict.set_item("NODE_KUBECONFIG", e::NODE_KUBECONFIG)?;
+    dict.set_item("BOOTSTRAP_KUBECONFIG", e::BOOTSTRAP_KUBECONFIG)?;
+    dict.set_item("CLUSTER_CA_BUNDLE", e::CLUSTER_CA_BUNDLE)?;
+    dict.set_item("API_INT_SERVING_CHAIN", e::API_INT_SERVING_CHAIN)?;
+    Ok(dict)
+}
+
+/// Predict, explain and safely repair client-to-server TLS trust in OKD/OpenShift clusters.
+#[pymodule]
+#[pyo3(name = "_native")]
+fn okd_trust_py(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    m.add_class::<types::PyCertificate>()?;
+    m.add_class::<types::PyCertSummary>()?;
+    m.add_class::<types::PyBundleWarning>()?;
+    m.add_class::<types::PyBundleDiff>()?;
+    m.add_class::<types::PyCaBundle>()?;
+    m.add_class::<types::PyKubeconfig>()?;
+    m.add_class::<doctor::PyVerdict>()?;
+    m.add_class::<doctor::PyFinding>()?;
+    m.add_class::<doctor::PyKubeconfigRepair>()?;
+    m.add_class::<doctor::PyPlan>()?;
+    m.add_class::<doctor::PyDiagnosis>()?;
+    m.add_function(wrap_pyfunction!(doctor::verify, m)?)?;
+    m.add_function(wrap_pyfunction!(doctor::diagnose, m)?)?;
+    m.add("EXAMPLES", examples(m.py())?)?;
+    Ok(())
+}

@@ -1,0 +1,188 @@
+"""The okd.trust collection: module_utils logic, filters, and each module run as Ansible runs it
+(a Python process reading ANSIBLE_MODULE_ARGS), without a playbook."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+import okd_trust
+from okd_trust import examples
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+COLLECTIONS = os.path.dirname(HERE)  # holds ansible_collections/
+sys.path.insert(0, COLLECTIONS)
+
+ansible = pytest.importorskip("ansible")
+
+from ansible_collections.okd.trust.plugins.filter import trust as filters  # noqa: E402
+from ansible_collections.okd.trust.plugins.module_utils import common  # noqa: E402
+
+AT = examples.EXAMPLE_AT
+
+
+def run_module(name, args, check=False, diff=False, env=None):
+    path = os.path.join(COLLECTIONS, "ansible_collections", "okd", "trust", "plugins", "modules", name + ".py")
+    payload = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
+    full_env = dict(os.environ, PYTHONPATH=os.pathsep.join([p for p in [(env or {}).get("PYTHONPATH"), COLLECTIONS] if p]))
+    proc = subprocess.run(
+        [sys.executable, path], input=json.dumps({"ANSIBLE_MODULE_ARGS": payload}),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=full_env,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def node(tmp_path):
+    path = tmp_path / "kubeconfig"
+    path.write_text(examples.NODE_KUBECONFIG)
+    os.chmod(path, 0o640)
+    return path
+
+
+def kube_args(path, **extra):
+    args = dict(path=str(path), ca_bundle=examples.CLUSTER_CA_BUNDLE, serving_chain=examples.API_INT_SERVING_CHAIN,
+                at=AT, backup=True)
+    args.update(extra)
+    return args
+
+
+# module_utils
+
+def test_new_bundle_union_exact_prune():
+    old = okd_trust.Kubeconfig.parse(examples.NODE_KUBECONFIG).ca_bundle()
+    cluster = okd_trust.CaBundle.from_pem(examples.CLUSTER_CA_BUNDLE)
+    assert list(common.new_bundle(old, cluster)) == list(old.union(cluster))
+    assert common.new_bundle(old, cluster, "exact") == cluster
+    assert common.new_bundle(None, cluster) == cluster
+    with pytest.raises(common.TrustError, match="empty"):
+        common.new_bundle(old, cluster, prune_expired=True, at="2040-01-01T00:00:00Z")
+
+
+def test_repair_kubeconfig_verifies_before_returning():
+    wanted = okd_trust.CaBundle.from_pem(examples.CLUSTER_CA_BUNDLE)
+    result = common.repair_kubeconfig(examples.NODE_KUBECONFIG, "k", wanted,
+                                      serving_chain=examples.API_INT_SERVING_CHAIN, at=AT)
+    assert result["changed"] and result["verdict"].trusted and result["cluster"] == "local"
+    again = common.repair_kubeconfig(result["text"], "k", wanted, serving_chain=examples.API_INT_SERVING_CHAIN, at=AT)
+    assert not again["changed"] and again["text"] == result["text"]
+    # A change that does not make api-int trusted is refused.
+    with pytest.raises(common.TrustError, match="refusing to write"):
+        common.repair_kubeconfig(examples.NODE_KUBECONFIG, "k", wanted, cluster="local",
+                                 serving_chain=examples.API_INT_SERVING_CHAIN, at=AT, server_name="elsewhere.example.com")
+    # Without a change nothing is written, so nothing is refused; the verdict is still reported.
+    unchanged = common.repair_kubeconfig(result["text"], "k", wanted, serving_chain=examples.API_INT_SERVING_CHAIN,
+                                         at=AT, server_name="elsewhere.example.com")
+    assert not unchanged["changed"] and not unchanged["verdict"].trusted
+    with pytest.raises(common.TrustError, match="k: kubeconfig: line"):
+        common.repair_kubeconfig("clusters: [", "k", wanted)
+
+
+def test_bundle_text_has_no_base64():
+    text = common.bundle_text(okd_trust.CaBundle.from_pem(examples.CLUSTER_CA_BUNDLE))
+    assert "sha256=" in text and "LS0t" not in text and "BEGIN" not in text
+
+
+# filters
+
+def test_filters():
+    facts = filters.cert_info(examples.API_INT_SERVING_CHAIN)
+    assert facts[0]["dns_names"] == [examples.SERVER_NAME]
+    union = filters.ca_bundle_union(examples.CLUSTER_CA_BUNDLE, examples.API_INT_SERVING_CHAIN)
+    assert len(okd_trust.CaBundle.from_pem(union)) == 6
+    assert filters.ca_bundle_union(union, prune_expired=True, at=AT).count("BEGIN") == 6
+    fixed = filters.kubeconfig_with_ca(examples.NODE_KUBECONFIG, examples.CLUSTER_CA_BUNDLE,
+                                       serving_chain=examples.API_INT_SERVING_CHAIN, at=AT)
+    assert filters.kubeconfig_with_ca(fixed, examples.CLUSTER_CA_BUNDLE) == fixed
+    report = filters.diagnose({"k": examples.NODE_KUBECONFIG}, cluster_cas={"c": examples.CLUSTER_CA_BUNDLE},
+                                serving_chain=examples.API_INT_SERVING_CHAIN, at=AT)
+    assert report["verdict"] == "broken"
+    from ansible.errors import AnsibleFilterError
+
+    with pytest.raises(AnsibleFilterError, match="line"):
+        filters.kubeconfig_with_ca("clusters: [", examples.CLUSTER_CA_BUNDLE)
+    assert set(filters.FilterModule().filters()) == {"cert_info", "ca_bundle_union", "kubeconfig_with_ca", "diagnose"}
+
+
+# modules, run as Ansible runs them
+
+def test_kubeconfig_ca_check_mode_writes_nothing(node):
+    before = node.read_bytes()
+    result = run_module("kubeconfig_ca", kube_args(node), check=True, diff=True)
+    assert result["changed"] and not result.get("failed")
+    assert node.read_bytes() == before and os.listdir(node.parent) == ["kubeconfig"]
+    assert "sha256=BF:79" in result["diff"]["after"] and "LS0t" not in json.dumps(result["diff"])
+    assert [c["subject"] for c in result["added"]] == ["CN=kube-apiserver-lb-signer,OU=openshift"]
+
+
+def test_kubeconfig_ca_writes_backs_up_keeps_mode_and_is_idempotent(node):
+    before = node.read_bytes()
+    result = run_module("kubeconfig_ca", kube_args(node))
+    assert result["changed"] and result["verdict"]["trusted"]
+    assert stat.S_IMODE(os.stat(node).st_mode) == 0o640
+    with open(result["backup_file"], "rb") as f:
+        assert f.read() == before
+    assert okd_trust.Kubeconfig.parse(node.read_bytes()).ca_bundle().__len__() == 5
+    again = run_module("kubeconfig_ca", kube_args(node))
+    assert not again["changed"] and "backup_file" not in again
+    assert len(os.listdir(node.parent)) == 2
+
+
+def test_kubeconfig_ca_refuses_unverifiable_writes(node):
+    before = node.read_bytes()
+    result = run_module("kubeconfig_ca", kube_args(node, server_name="wrong.example.com"))
+    assert result["failed"] and "refusing to write" in result["msg"] and "nothing was written" in result["msg"]
+    assert node.read_bytes() == before
+
+
+def test_kubeconfig_ca_malformed_and_missing(tmp_path):
+    bad = tmp_path / "bad"
+    bad.write_text("clusters: [\n")
+    result = run_module("kubeconfig_ca", kube_args(bad))
+    assert result["failed"] and "line 2" in result["msg"]
+    assert bad.read_text() == "clusters: [\n"
+    result = run_module("kubeconfig_ca", kube_args(tmp_path / "none"))
+    assert result["failed"] and "does not exist" in result["msg"]
+    result = run_module("kubeconfig_ca", dict(path=str(bad)))
+    assert result["failed"] and "ca_bundle" in result["msg"]
+
+
+def test_missing_library_is_reported(node, tmp_path):
+    fake = tmp_path / "fake"
+    (fake / "okd_trust").mkdir(parents=True)
+    (fake / "okd_trust" / "__init__.py").write_text("raise ImportError('no okd_trust here')\n")
+    result = run_module("kubeconfig_ca", kube_args(node), env={"PYTHONPATH": str(fake)})
+    assert result["failed"] and "okd_trust" in result["msg"] and "Failed to import" in result["msg"]
+
+
+def test_ca_bundle_module(tmp_path):
+    path = tmp_path / "ca.pem"
+    old = okd_trust.Kubeconfig.parse(examples.NODE_KUBECONFIG).ca_bundle()
+    path.write_text("# pinned by hand\n" + old.to_pem())
+    os.chmod(path, 0o600)
+    args = dict(path=str(path), ca_bundle=examples.CLUSTER_CA_BUNDLE, backup=True, at=AT)
+    check = run_module("ca_bundle", args, check=True, diff=True)
+    assert check["changed"] and path.read_text().startswith("# pinned")
+    result = run_module("ca_bundle", args)
+    assert result["changed"] and len(okd_trust.CaBundle.from_pem(path.read_text())) == 5
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and os.path.exists(result["backup_file"])
+    assert not run_module("ca_bundle", args)["changed"]
+    exact = run_module("ca_bundle", dict(args, state="exact", ca_bundle=examples.API_INT_SERVING_CHAIN))
+    assert exact["changed"] and len(exact["removed"]) == 4
+    created = tmp_path / "new.pem"
+    made = run_module("ca_bundle", dict(args, path=str(created)))
+    assert made["changed"] and stat.S_IMODE(os.stat(created).st_mode) == 0o644
+
+
+def test_trust_info_module(tmp_path, node):
+    missing = str(tmp_path / "absent")
+    result = run_module("trust_info", dict(kubeconfigs=[str(node), missing],
+                                           cluster_cas={"lb": examples.CLUSTER_CA_BUNDLE},
+                                           serving_chain=examples.API_INT_SERVING_CHAIN, at=AT))
+    assert not result["changed"] and result["verdict"] == "broken" and result["missing"] == [missing]
+    assert result["findings"][0]["code"] == "kubeconfig-untrusted-serving-chain"
+    assert result["plan"]["kubeconfigs"][0]["verified"]
+    assert result["report"].startswith("BROKEN")

@@ -1,0 +1,204 @@
+"""The Python API of okd_trust, on the core's built-in incident (judged at 2024-05-01)."""
+
+import datetime
+import json
+
+import pytest
+
+import okd_trust
+from okd_trust import examples
+
+AT = examples.EXAMPLE_AT
+UTC = datetime.timezone.utc
+
+
+@pytest.fixture
+def node():
+    return okd_trust.Kubeconfig.parse(examples.NODE_KUBECONFIG)
+
+
+@pytest.fixture
+def cluster():
+    return okd_trust.CaBundle.from_pem(examples.CLUSTER_CA_BUNDLE)
+
+
+def test_version_and_exports():
+    assert okd_trust.__version__.count(".") == 2
+    for name in okd_trust.__all__:
+        assert getattr(okd_trust, name).__doc__, name
+
+
+def test_certificate_facts(cluster):
+    cert = cluster[0]
+    assert isinstance(cert, okd_trust.Certificate)
+    assert cert.subject.startswith("CN=")
+    assert cert.not_before.tzinfo is not None and cert.not_before.utcoffset() == datetime.timedelta(0)
+    assert cert.not_before < cert.not_after
+    assert cert.is_ca and cert.is_self_signed
+    assert len(cert.sha256.split(":")) == 32 and len(cert.sha1.split(":")) == 20
+    assert cert.public_key_algorithm.startswith(("RSA", "ECDSA", "Ed25519"))
+    assert cert.version == 3
+    assert okd_trust.Certificate.from_der(cert.der) == cert
+    assert okd_trust.Certificate.from_pem(cert.to_pem()) == cert
+    assert hash(okd_trust.Certificate.from_pem(cert.to_pem())) == hash(cert)
+    assert cert.is_valid_at(AT)
+    assert cert.expires_in(datetime.datetime(2024, 5, 1, tzinfo=UTC)) > 0
+    assert "Certificate" in repr(cert)
+
+
+def test_leaf_names():
+    leaf = okd_trust.CaBundle.from_pem(examples.API_INT_SERVING_CHAIN)[0]
+    assert examples.SERVER_NAME in leaf.dns_names
+    assert not leaf.is_ca
+
+
+def test_bundle_sequence_protocol(cluster):
+    assert len(cluster) == 5
+    assert [c.sha256 for c in cluster] == [c.sha256 for c in cluster.certificates]
+    assert cluster[-1] == cluster[len(cluster) - 1]
+    with pytest.raises(IndexError):
+        cluster[99]
+    assert cluster[0] in cluster
+    assert "not a cert" not in cluster
+    assert okd_trust.CaBundle.from_certificates(list(cluster)) == cluster
+
+
+def test_bundle_union_diff_and_pem(node, cluster):
+    old = node.ca_bundle()
+    union = old.union(cluster)
+    assert len(union) == 5
+    assert list(union)[:4] == list(old), "what the file trusted keeps its place"
+    diff = old.diff(union)
+    assert [c.subject for c in diff.added] == ["CN=kube-apiserver-lb-signer,OU=openshift"]
+    assert diff.removed == [] and len(diff.kept) == 4 and not diff.unchanged and diff
+    assert old.diff(old).unchanged
+    assert okd_trust.CaBundle.from_pem(union.to_pem()) == union
+    assert okd_trust.CaBundle.from_pem(union.to_pem().encode()) == union
+
+
+def test_without_expired(cluster):
+    assert len(cluster.without_expired(AT)) == 5
+    assert len(cluster.without_expired("2040-01-01T00:00:00Z")) == 0
+    assert len(cluster.without_expired()) <= 5  # now
+
+
+def test_bundle_warnings_explain_what_go_skips(cluster):
+    pem = cluster[0].to_pem()
+    text = "# comment\n" + pem + pem + "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+    bundle = okd_trust.CaBundle.from_pem(text)
+    assert len(bundle) == 1
+    kinds = [w.kind for w in bundle.warnings]
+    assert kinds == ["duplicate", "not-a-certificate"]
+    assert bundle.warnings[1].line == 2 + pem.count("\n") * 2 and bundle.warnings[1].column == 1
+    assert "PRIVATE KEY" in str(bundle.warnings[1])
+
+
+def test_bundle_load_reads_configmaps_and_kubeconfigs(node):
+    indented = "".join("    " + line + "\n" for line in examples.CLUSTER_CA_BUNDLE.splitlines())
+    cm = "kind: ConfigMap\napiVersion: v1\nmetadata: {name: x, namespace: y}\ndata:\n  ca-bundle.crt: |\n" + indented
+    assert len(okd_trust.CaBundle.load(cm)) == 5
+    assert okd_trust.CaBundle.load(examples.NODE_KUBECONFIG) == node.ca_bundle()
+
+
+def test_kubeconfig_model(node):
+    assert node.format == "yaml"
+    assert node.current_context == "kubelet" or node.current_context
+    assert node.current_cluster == "local"
+    assert node.clusters[0]["name"] == "local"
+    assert node.clusters[0]["cluster"]["server"] == node.server()
+    assert node.server_name() == examples.SERVER_NAME
+    assert node.users[0]["name"] and node.contexts[0]["context"]["cluster"] == "local"
+    assert node.validate() == []
+    assert node.source == examples.NODE_KUBECONFIG
+    assert len(node.ca_bundle("local")) == 4
+
+
+def test_with_ca_bundle_edits_only_the_ca_data(node, cluster):
+    union = node.ca_bundle().union(cluster)
+    text = node.with_ca_bundle(union)
+    old_lines, new_lines = examples.NODE_KUBECONFIG.splitlines(), text.splitlines()
+    changed = [i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b]
+    assert len(changed) == 1 and "certificate-authority-data" in new_lines[changed[0]]
+    again = okd_trust.Kubeconfig.parse(text)
+    assert again.ca_bundle() == union
+    assert again.with_ca_bundle(union) == text, "idempotent"
+
+
+def test_with_ca_bundle_keeps_crlf_and_json(node, cluster):
+    crlf = examples.NODE_KUBECONFIG.replace("\n", "\r\n")
+    text = okd_trust.Kubeconfig.parse(crlf).with_ca_bundle(cluster)
+    assert text.count("\n") == text.count("\r\n")
+    as_json = json.dumps({"kind": "Config", "apiVersion": "v1", "clusters": node.clusters,
+                          "contexts": node.contexts, "users": node.users, "current-context": "kubelet"}, indent=1)
+    config = okd_trust.Kubeconfig.parse(as_json)
+    assert config.format == "json"
+    edited = json.loads(config.with_ca_bundle(cluster))
+    assert edited["users"] == node.users
+
+
+def test_verify_predicts_the_incident(node, cluster):
+    verdict = okd_trust.verify(examples.API_INT_SERVING_CHAIN, node.ca_bundle(), server_name=examples.SERVER_NAME, at=AT)
+    assert not verdict.trusted and not verdict
+    assert "unknown authority" in verdict.reason
+    assert verdict.chain == []
+    assert verdict.certificate.subject and verdict.attempts
+    assert "untrusted" in str(verdict)
+    fixed = okd_trust.verify(examples.API_INT_SERVING_CHAIN, node.ca_bundle().union(cluster),
+                             server_name=examples.SERVER_NAME, at=datetime.datetime(2024, 5, 1, tzinfo=UTC))
+    assert fixed.trusted and fixed.reason is None
+    assert [c.subject for c in fixed.chain] == ["CN=api-int.ocp.example.com", "CN=kube-apiserver-lb-signer,OU=openshift"]
+
+
+def test_verify_argument_forms(cluster):
+    chain = okd_trust.CaBundle.from_pem(examples.API_INT_SERVING_CHAIN)
+    for form in (chain, list(chain), examples.API_INT_SERVING_CHAIN.encode()):
+        assert okd_trust.verify(form, cluster, at=AT).trusted
+    assert okd_trust.verify(chain[0], cluster, intermediates=[chain[1]], at=AT).trusted
+    assert okd_trust.verify(chain, examples.CLUSTER_CA_BUNDLE, at=AT, profile="strict") is not None
+    mismatch = okd_trust.verify(chain, cluster, server_name="other.example.com", at=AT)
+    assert not mismatch.trusted and "other.example.com" in mismatch.reason
+    expired = okd_trust.verify(chain, cluster, at="2030-01-01T00:00:00Z")
+    assert "expired" in expired.reason
+
+
+def test_diagnose_finds_and_fixes_the_incident():
+    diagnosis = okd_trust.diagnose(
+        {"/etc/kubernetes/kubeconfig": examples.BOOTSTRAP_KUBECONFIG,
+         "/var/lib/kubelet/kubeconfig": okd_trust.Kubeconfig.parse(examples.NODE_KUBECONFIG)},
+        cluster_cas={"openshift-config-managed/kube-apiserver-server-ca": examples.CLUSTER_CA_BUNDLE},
+        serving_chain=examples.API_INT_SERVING_CHAIN,
+        at=AT,
+    )
+    assert diagnosis.verdict == "broken"
+    assert diagnosis.at == datetime.datetime(2024, 5, 1, tzinfo=UTC)
+    codes = [f.code for f in diagnosis.findings]
+    assert "kubeconfig-untrusted-serving-chain" in codes
+    first = diagnosis.findings[0]
+    assert first.severity == "error" and first.source and first.message and isinstance(first.details, dict)
+    assert all(isinstance(c, okd_trust.CertSummary) for c in first.certificates)
+    plan = diagnosis.plan
+    assert plan and len(plan.kubeconfigs) == 2
+    repair = plan.kubeconfigs[0]
+    assert repair.verified and repair.new_text != repair.old_text and repair.cluster == "local"
+    assert [c.subject for c in repair.added] == ["CN=kube-apiserver-lb-signer,OU=openshift"]
+    assert any("kubelet" in a["command"] for a in plan.actions)
+    report = json.loads(diagnosis.to_json())
+    assert report["schema_version"] == 1 and report["verdict"] == "broken"
+    assert 'okd_trust_verdict{verdict="broken"} 1' in diagnosis.to_prometheus()
+    assert diagnosis.to_text().startswith("BROKEN") and str(diagnosis) == diagnosis.to_text()
+
+
+def test_diagnose_healthy_after_repair():
+    config = okd_trust.Kubeconfig.parse(examples.NODE_KUBECONFIG)
+    cluster = okd_trust.CaBundle.from_pem(examples.CLUSTER_CA_BUNDLE)
+    fixed = config.with_ca_bundle(config.ca_bundle().union(cluster))
+    diagnosis = okd_trust.diagnose({"k": fixed}, cluster_cas={"c": cluster},
+                                   serving_chain=examples.API_INT_SERVING_CHAIN, at=AT, warn_days=0)
+    assert diagnosis.verdict != "broken"
+    assert diagnosis.plan.kubeconfigs == []
+
+
+def test_at_none_means_now():
+    cert = okd_trust.CaBundle.from_pem(examples.CLUSTER_CA_BUNDLE)[0]
+    now = datetime.datetime.now(UTC)
+    assert abs(cert.expires_in() - (cert.not_after - now).total_seconds()) < 5
