@@ -394,16 +394,35 @@ fn line_range(input: &[u8], start: usize) -> Range<usize> {
 
 /// Go decodes the body with spaces and tabs removed, and its base64 decoder skips `\r` and `\n`.
 fn decode_base64(body: &[u8]) -> Option<Vec<u8>> {
-    let clean: Vec<u8> = body.iter().copied().filter(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')).collect();
+    let mut clean = Vec::with_capacity(body.len());
+    clean.extend(body.iter().copied().filter(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')));
     GO_STD_BASE64.decode(clean).ok()
 }
 
+// Both skip ahead on the needle's first byte (`-`, which base64 never uses), so a long body is
+// crossed by a byte scan rather than a comparison at every offset.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    let first = *needle.first()?;
+    let mut from = 0;
+    while let Some(i) = haystack.get(from..)?.iter().position(|&b| b == first) {
+        if haystack[from + i..].starts_with(needle) {
+            return Some(from + i);
+        }
+        from += i + 1;
+    }
+    None
 }
 
 fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
+    let first = *needle.first()?;
+    let mut to = haystack.len();
+    while let Some(i) = haystack[..to].iter().rposition(|&b| b == first) {
+        if haystack[i..].starts_with(needle) {
+            return Some(i);
+        }
+        to = i;
+    }
+    None
 }
 
 #[cfg(test)]

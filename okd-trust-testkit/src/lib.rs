@@ -45,6 +45,8 @@ pub enum Key {
     RsaD,
     /// RSA-2048 `keys/rsa2048-e.pem` (the rotated OKD lb signer).
     RsaE,
+    /// RSA-4096 `keys/rsa4096.pem` (benchmarks of the larger RSA size).
+    Rsa4096,
     /// ECDSA P-256 `keys/p256.pem`.
     P256,
     /// ECDSA P-384 `keys/p384.pem`.
@@ -62,6 +64,7 @@ impl Key {
             Key::RsaC => include_str!("../keys/rsa2048-c.pem"),
             Key::RsaD => include_str!("../keys/rsa2048-d.pem"),
             Key::RsaE => include_str!("../keys/rsa2048-e.pem"),
+            Key::Rsa4096 => include_str!("../keys/rsa4096.pem"),
             Key::P256 => include_str!("../keys/p256.pem"),
             Key::P384 => include_str!("../keys/p384.pem"),
             Key::Ed25519 => include_str!("../keys/ed25519.pem"),

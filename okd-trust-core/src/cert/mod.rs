@@ -21,7 +21,7 @@ mod tlv;
 
 use std::fmt;
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aws_lc_rs::digest;
 use const_oid::ObjectIdentifier;
@@ -122,7 +122,10 @@ struct Inner {
     signature_algorithm: SignatureAlgorithm,
     facts: ext::Facts,
     sha256: [u8; 32],
-    sha1: [u8; 20],
+    /// Computed on first use: only reports show it, and parsing is on every hot path.
+    sha1: OnceLock<[u8; 20]>,
+    /// [`Certificate::subject`], rendered on first use (reports name the same CAs again and again).
+    subject: OnceLock<String>,
 }
 
 impl Certificate {
@@ -171,8 +174,6 @@ impl Certificate {
 
         let mut sha256 = [0u8; 32];
         sha256.copy_from_slice(digest::digest(&digest::SHA256, der).as_ref());
-        let mut sha1 = [0u8; 20];
-        sha1.copy_from_slice(digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, der).as_ref());
 
         Ok(Certificate(Arc::new(Inner {
             der: der.into(),
@@ -181,7 +182,8 @@ impl Certificate {
             signature_algorithm,
             facts,
             sha256,
-            sha1,
+            sha1: OnceLock::new(),
+            subject: OnceLock::new(),
         })))
     }
 
@@ -212,7 +214,7 @@ impl Certificate {
     /// `CN=kube-apiserver-lb-signer,OU=openshift`). Attributes without a known short name are
     /// written as `OID=#hex`.
     pub fn subject(&self) -> String {
-        name_string(self.raw_subject())
+        self.0.subject.get_or_init(|| name_string(self.raw_subject())).clone()
     }
 
     /// The issuer as an RFC 4514 string.
@@ -388,7 +390,11 @@ impl Certificate {
 
     /// SHA-1 of the DER (for matching tools that still print it; not for security).
     pub fn sha1_fingerprint(&self) -> [u8; 20] {
-        self.0.sha1
+        *self.0.sha1.get_or_init(|| {
+            let mut sha1 = [0u8; 20];
+            sha1.copy_from_slice(digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, self.der()).as_ref());
+            sha1
+        })
     }
 
     /// The SHA-256 fingerprint as `AB:CD:…`, the way `openssl x509 -fingerprint -sha256` prints it.
@@ -449,7 +455,9 @@ pub fn colon_hex(bytes: &[u8]) -> String {
         if i > 0 {
             out.push(':');
         }
-        out.push_str(&format!("{b:02X}"));
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
     }
     out
 }

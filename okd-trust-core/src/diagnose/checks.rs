@@ -3,31 +3,37 @@
 use super::plan::{Action, ConfigMapPatch, KubeconfigRepair, Plan};
 use super::{Code, DoctorInput, Finding, Labelled, Severity, signers};
 use crate::cert::colon_hex;
-use crate::kubeconfig::ClusterTrust;
+use crate::kubeconfig::{ClusterTrust, KubeconfigError};
 use crate::verify::{self, CertSummary, SignatureCache, Verdict as Trust, VerifyOptions};
 use crate::{CaBundle, Certificate, Kubeconfig, Timestamp};
 
 const SIGNER_SECRET_LEGACY_TYPE: &str = "SecretTypeTLS";
 
-/// The kubeconfig's cluster the node uses, and the bundle it trusts (when it embeds one).
-struct NodeTrust<'a> {
+/// The kubeconfig's cluster the node uses, and how it trusts the server (its embedded bundle
+/// decoded once per diagnosis: every check and the plan share it).
+pub(super) struct NodeTrust<'a> {
     source: &'a str,
     kubeconfig: &'a Kubeconfig,
     cluster: Option<String>,
-    trust: Option<ClusterTrust>,
+    trust: Option<Result<ClusterTrust, KubeconfigError>>,
 }
 
 fn node_trust(labelled: &Labelled<Kubeconfig>) -> NodeTrust<'_> {
     let kubeconfig = &labelled.value;
     let cluster = kubeconfig.current_cluster().map(|c| c.name.clone());
-    let trust = cluster.as_deref().and_then(|c| kubeconfig.trust(c).ok());
+    let trust = cluster.as_deref().map(|c| kubeconfig.trust(c));
     NodeTrust { source: &labelled.label, kubeconfig, cluster, trust }
+}
+
+/// Every kubeconfig's trust, in input order.
+pub(super) fn nodes(input: &DoctorInput) -> Vec<NodeTrust<'_>> {
+    input.kubeconfigs.iter().map(node_trust).collect()
 }
 
 impl NodeTrust<'_> {
     fn bundle(&self) -> Option<&CaBundle> {
         match &self.trust {
-            Some(ClusterTrust::Bundle(b)) => Some(b),
+            Some(Ok(ClusterTrust::Bundle(b))) => Some(b),
             _ => None,
         }
     }
@@ -72,20 +78,22 @@ fn verify_chain(
     Some(verify::verify(leaf, &options))
 }
 
-pub(super) fn run(input: &DoctorInput, cache: &SignatureCache) -> Vec<Finding> {
+pub(super) fn run(
+    input: &DoctorInput,
+    nodes: &[NodeTrust<'_>],
+    certificates: &[(String, Certificate)],
+    cache: &SignatureCache,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let nodes: Vec<NodeTrust<'_>> = input.kubeconfigs.iter().map(node_trust).collect();
     let cluster = cluster_bundle(input);
-    for node in &nodes {
+    for node in nodes {
         kubeconfig_checks(input, node, cluster.as_ref(), cache, &mut findings);
     }
-    disagreement(&nodes, &mut findings);
-    for (source, cert) in certificates(input) {
-        expiry(&source, &cert, input.at, input.warn_days, &mut findings);
+    disagreement(nodes, &mut findings);
+    for (source, cert) in certificates {
+        expiry(source, cert, input.at, input.warn_days, &mut findings);
     }
-    findings.extend(
-        signers::recently_rotated(&certificates(input), input.at).into_iter().map(|f| settled(f, &nodes, input)),
-    );
+    findings.extend(signers::recently_rotated(certificates, input.at).into_iter().map(|f| settled(f, nodes, input)));
     if let Some(secret) = &input.signer_secret
         && secret.value.secret_type == SIGNER_SECRET_LEGACY_TYPE
     {
@@ -165,7 +173,9 @@ fn kubeconfig_checks(
         ));
         return;
     };
-    match node.kubeconfig.trust(cluster_name) {
+    // Present whenever the cluster is (computed once, with the node).
+    let Some(trust) = node.trust.clone() else { return };
+    match trust {
         Err(e) => findings.push(Finding::new(Code::KubeconfigInvalid, Severity::Error, source, e.to_string())),
         Ok(ClusterTrust::Insecure) => findings.push(Finding::new(
             Code::KubeconfigInsecure,
@@ -291,11 +301,11 @@ fn lifetime(cert: &Certificate) -> i64 {
 }
 
 /// Every certificate in the inputs, labelled with its source, each source's copies once.
-pub(super) fn certificates(input: &DoctorInput) -> Vec<(String, Certificate)> {
+pub(super) fn certificates(input: &DoctorInput, nodes: &[NodeTrust<'_>]) -> Vec<(String, Certificate)> {
     let mut out = Vec::new();
-    for node in &input.kubeconfigs {
-        if let Some(ClusterTrust::Bundle(bundle)) = node_trust(node).trust {
-            out.extend(bundle.iter().map(|c| (node.label.clone(), c.clone())));
+    for node in nodes {
+        if let Some(bundle) = node.bundle() {
+            out.extend(bundle.iter().map(|c| (node.source.to_owned(), c.clone())));
         }
     }
     for source in input.cluster_cas.iter().chain(input.multus_ca.as_ref()) {
@@ -307,11 +317,10 @@ pub(super) fn certificates(input: &DoctorInput) -> Vec<(String, Certificate)> {
     out
 }
 
-pub(super) fn plan(input: &DoctorInput, cache: &SignatureCache) -> Plan {
+pub(super) fn plan(input: &DoctorInput, nodes: &[NodeTrust<'_>], cache: &SignatureCache) -> Plan {
     let mut plan = Plan::default();
     let Some(cluster) = cluster_bundle(input) else { return plan };
-    for labelled in &input.kubeconfigs {
-        let node = node_trust(labelled);
+    for node in nodes {
         let (Some(cluster_name), Some(current)) = (&node.cluster, node.bundle()) else { continue };
         let wanted = current.union(&cluster).without_expired(input.at);
         let diff = current.diff(&wanted);
@@ -319,8 +328,8 @@ pub(super) fn plan(input: &DoctorInput, cache: &SignatureCache) -> Plan {
             continue;
         }
         plan.kubeconfigs.push(repair(
-            &labelled.label,
-            &labelled.value,
+            node.source,
+            node.kubeconfig,
             cluster_name,
             &wanted,
             Serving {
@@ -405,14 +414,15 @@ pub(super) fn repair(
         verified: false,
         verification: String::new(),
     };
-    let edit = match kubeconfig.with_ca_bundle(cluster_name, wanted) {
+    let (edit, reparsed) = match kubeconfig.edit_ca_bundle(cluster_name, wanted) {
         Ok(edit) => edit,
         Err(e) => {
             repair.verification = format!("not repairable automatically: {e}");
             return repair;
         }
     };
-    let Ok(edited) = Kubeconfig::parse(edit.text.as_bytes()) else {
+    // The edit's self-check already re-parsed the new text; parse it here only when it did not.
+    let Some(edited) = reparsed.or_else(|| Kubeconfig::parse(edit.text.as_bytes()).ok()) else {
         repair.verification = "the edited file does not parse".into();
         return repair;
     };

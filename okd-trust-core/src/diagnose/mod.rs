@@ -135,15 +135,18 @@ pub fn diagnose(input: &DoctorInput) -> Diagnosis {
 /// [`diagnose`], reusing signature checks across calls: a fleet audit passes one cache for every
 /// node, so the served chain's signatures are checked once per distinct CA rather than per node.
 pub fn diagnose_with_cache(input: &DoctorInput, cache: &SignatureCache) -> Diagnosis {
-    let mut findings = checks::run(input, cache);
+    // Each kubeconfig's embedded bundle is decoded once and shared by every check and the plan.
+    let nodes = checks::nodes(input);
+    let certificates = checks::certificates(input, &nodes);
+    let mut findings = checks::run(input, &nodes, &certificates, cache);
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    let plan = checks::plan(input, cache);
+    let plan = checks::plan(input, &nodes, cache);
     let verdict = match findings.iter().map(|f| f.severity).max() {
         Some(Severity::Error) => Verdict::Broken,
         Some(Severity::Warning) => Verdict::AtRisk,
         _ => Verdict::Healthy,
     };
-    Diagnosis { at: input.at, verdict, findings, plan, certificates: checks::certificates(input) }
+    Diagnosis { at: input.at, verdict, findings, plan, certificates }
 }
 
 /// Sets `certificate-authority-data` of `cluster` to `bundle`, and checks the result exactly as

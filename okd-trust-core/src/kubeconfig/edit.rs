@@ -117,6 +117,16 @@ impl Kubeconfig {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn with_ca_bundle(&self, cluster: &str, bundle: &CaBundle) -> Result<CaEdit, EditError> {
+        self.edit_ca_bundle(cluster, bundle).map(|(edit, _)| edit)
+    }
+
+    /// [`Kubeconfig::with_ca_bundle`], also handing back the re-parse of the new text that the
+    /// self-check made (`None` when nothing changed), so callers need not parse it again.
+    pub(crate) fn edit_ca_bundle(
+        &self,
+        cluster: &str,
+        bundle: &CaBundle,
+    ) -> Result<(CaEdit, Option<Kubeconfig>), EditError> {
         let entry = self.cluster(cluster).ok_or_else(|| EditError::NoSuchCluster { cluster: cluster.to_owned() })?;
         if bundle.is_empty() {
             return Err(EditError::EmptyBundle { cluster: cluster.to_owned() });
@@ -133,15 +143,16 @@ impl Kubeconfig {
         if let Ok(Some(current)) = self.ca_bundle(cluster)
             && same_certificates(&current, bundle)
         {
-            return Ok(CaEdit { text: self.with_bom(self.source()), changed: false, replaced: 0..0 });
+            return Ok((CaEdit { text: self.with_bom(self.source()), changed: false, replaced: 0..0 }, None));
         }
         let encoded = go_base64::encode(bundle.to_pem().as_bytes());
         let (range, replacement) = Splicer { kubeconfig: self, cluster }.splice(&encoded)?;
         let source = self.source();
         let text = format!("{}{}{}", &source[..range.start], replacement, &source[range.end..]);
-        self.self_check(cluster, bundle, &text)?;
+        let edited = self.self_check(cluster, bundle, &text)?;
         let bom = self.document.bom_len;
-        Ok(CaEdit { text: self.with_bom(&text), changed: true, replaced: range.start + bom..range.end + bom })
+        let edit = CaEdit { text: self.with_bom(&text), changed: true, replaced: range.start + bom..range.end + bom };
+        Ok((edit, Some(edited)))
     }
 
     /// `text` behind the byte-order mark the input started with, if any.
@@ -150,7 +161,7 @@ impl Kubeconfig {
         format!("{bom}{text}")
     }
 
-    fn self_check(&self, cluster: &str, bundle: &CaBundle, text: &str) -> Result<(), EditError> {
+    fn self_check(&self, cluster: &str, bundle: &CaBundle, text: &str) -> Result<Kubeconfig, EditError> {
         let failed = |detail: String| EditError::SelfCheckFailed { detail };
         let edited = Kubeconfig::parse(text.as_bytes()).map_err(|e| failed(format!("it does not parse: {e}")))?;
         let read_back = edited
@@ -169,7 +180,7 @@ impl Kubeconfig {
         if &expected != edited.config() {
             return Err(failed("a field other than certificate-authority-data changed".into()));
         }
-        Ok(())
+        Ok(edited)
     }
 }
 

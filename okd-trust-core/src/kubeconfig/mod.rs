@@ -156,8 +156,13 @@ impl Kubeconfig {
         if data.is_empty() {
             return Ok(None);
         }
-        let position = self.position_of(&["clusters", cluster, "cluster", "certificate-authority-data"]);
-        let invalid = |problem| KubeconfigError::InvalidCaData { cluster: cluster.to_owned(), position, problem };
+        // Located only on failure: finding a line and column walks the text, and a kubeconfig of
+        // n clusters asks n times.
+        let invalid = |problem| KubeconfigError::InvalidCaData {
+            cluster: cluster.to_owned(),
+            position: self.position_of(&["clusters", cluster, "cluster", "certificate-authority-data"]),
+            problem,
+        };
         let pem = go_base64::decode(data).map_err(|offset| invalid(CaDataProblem::Base64 { offset }))?;
         CaBundle::from_pem(&pem).map(Some).map_err(|e| invalid(CaDataProblem::Bundle(e)))
     }
