@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::{Format, Kubeconfig, KubeconfigError};
+use super::{Format, Kubeconfig};
 use crate::CaBundle;
 use crate::Position;
 use crate::document::{Kind, Node, Style};
@@ -145,11 +145,12 @@ impl Kubeconfig {
         {
             return Ok((CaEdit { text: self.with_bom(self.source()), changed: false, replaced: 0..0 }, None));
         }
-        let encoded = go_base64::encode(bundle.to_pem().as_bytes());
+        let pem = bundle.to_pem();
+        let encoded = go_base64::encode(pem.as_bytes());
         let (range, replacement) = Splicer { kubeconfig: self, cluster }.splice(&encoded)?;
         let source = self.source();
         let text = format!("{}{}{}", &source[..range.start], replacement, &source[range.end..]);
-        let edited = self.self_check(cluster, bundle, &text)?;
+        let edited = self.self_check(cluster, &pem, &text)?;
         let bom = self.document.bom_len;
         let edit = CaEdit { text: self.with_bom(&text), changed: true, replaced: range.start + bom..range.end + bom };
         Ok((edit, Some(edited)))
@@ -161,19 +162,17 @@ impl Kubeconfig {
         format!("{bom}{text}")
     }
 
-    fn self_check(&self, cluster: &str, bundle: &CaBundle, text: &str) -> Result<Kubeconfig, EditError> {
+    fn self_check(&self, cluster: &str, pem: &str, text: &str) -> Result<Kubeconfig, EditError> {
         let failed = |detail: String| EditError::SelfCheckFailed { detail };
         let edited = Kubeconfig::parse(text.as_bytes()).map_err(|e| failed(format!("it does not parse: {e}")))?;
-        let read_back = edited
-            .ca_bundle(cluster)
-            .map_err(|e: KubeconfigError| failed(e.to_string()))?
-            .ok_or_else(|| failed("the CA data is missing".into()))?;
-        if !same_certificates(&read_back, bundle) {
+        // client-go decodes the new value to exactly the PEM that was encoded: the same
+        // certificates, in the same order, and nothing else (no certificate parse needed).
+        let new_data =
+            edited.cluster(cluster).map(|c| c.cluster.certificate_authority_data.clone()).unwrap_or_default();
+        if go_base64::decode(&new_data).ok().as_deref() != Some(pem.as_bytes()) {
             return Err(failed("the CA data reads back as a different bundle".into()));
         }
         let mut expected = self.config().clone();
-        let new_data =
-            edited.cluster(cluster).map(|c| c.cluster.certificate_authority_data.clone()).unwrap_or_default();
         for c in expected.clusters.iter_mut().filter(|c| c.name == cluster) {
             c.cluster.certificate_authority_data = new_data.clone();
         }

@@ -17,6 +17,8 @@ mod error;
 pub mod model;
 mod validate;
 
+use std::sync::OnceLock;
+
 use crate::document::{self, Document, Kind, Node};
 use crate::{CaBundle, Limits, Position, go_base64};
 
@@ -61,6 +63,9 @@ pub struct Kubeconfig {
     config: Config,
     format: Format,
     document: Document,
+    /// Each cluster's decoded `certificate-authority-data`, in `config.clusters` order, filled on
+    /// first use: a diagnosis asks for the same bundle several times (checks, plan, edit).
+    ca_bundles: Box<[OnceLock<Result<Option<CaBundle>, KubeconfigError>>]>,
 }
 
 impl Kubeconfig {
@@ -86,7 +91,8 @@ impl Kubeconfig {
                 return Err(KubeconfigError::NotAMapping { position: document.position(root.start) });
             }
         };
-        let kubeconfig = Kubeconfig { config, format, document };
+        let ca_bundles = config.clusters.iter().map(|_| OnceLock::new()).collect();
+        let kubeconfig = Kubeconfig { config, format, document, ca_bundles };
         kubeconfig.check_unique_names()?;
         Ok(kubeconfig)
     }
@@ -151,8 +157,20 @@ impl Kubeconfig {
     /// The CA bundle embedded in `certificate-authority-data` of cluster `name`, decoded the way
     /// client-go decodes it; `Ok(None)` when the cluster embeds none.
     pub fn ca_bundle(&self, cluster: &str) -> Result<Option<CaBundle>, KubeconfigError> {
-        let entry = self.cluster(cluster).ok_or_else(|| KubeconfigError::NoSuchCluster { name: cluster.to_owned() })?;
-        let data = &entry.cluster.certificate_authority_data;
+        let index = self
+            .config
+            .clusters
+            .iter()
+            .position(|c| c.name == cluster)
+            .ok_or_else(|| KubeconfigError::NoSuchCluster { name: cluster.to_owned() })?;
+        match self.ca_bundles.get(index) {
+            Some(memo) => memo.get_or_init(|| self.decode_ca_bundle(cluster)).clone(),
+            None => self.decode_ca_bundle(cluster),
+        }
+    }
+
+    fn decode_ca_bundle(&self, cluster: &str) -> Result<Option<CaBundle>, KubeconfigError> {
+        let data = self.cluster(cluster).map(|c| c.cluster.certificate_authority_data.as_str()).unwrap_or_default();
         if data.is_empty() {
             return Ok(None);
         }
