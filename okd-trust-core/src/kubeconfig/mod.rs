@@ -65,8 +65,11 @@ pub struct Kubeconfig {
     document: Document,
     /// Each cluster's decoded `certificate-authority-data`, in `config.clusters` order, filled on
     /// first use: a diagnosis asks for the same bundle several times (checks, plan, edit).
-    ca_bundles: Box<[OnceLock<Result<Option<CaBundle>, KubeconfigError>>]>,
+    ca_bundles: Box<[OnceLock<CaData>]>,
 }
+
+/// What [`Kubeconfig::ca_bundle`] answers for one cluster.
+type CaData = Result<Option<CaBundle>, KubeconfigError>;
 
 impl Kubeconfig {
     /// Parses a kubeconfig (YAML or JSON, optionally behind a UTF-8 byte-order mark) with the default [`Limits`].
@@ -169,7 +172,7 @@ impl Kubeconfig {
         }
     }
 
-    fn decode_ca_bundle(&self, cluster: &str) -> Result<Option<CaBundle>, KubeconfigError> {
+    fn decode_ca_bundle(&self, cluster: &str) -> CaData {
         let data = self.cluster(cluster).map(|c| c.cluster.certificate_authority_data.as_str()).unwrap_or_default();
         if data.is_empty() {
             return Ok(None);
