@@ -326,6 +326,19 @@ fn crlf_kubeconfig_keeps_its_line_endings() {
 }
 
 #[test]
+fn byte_order_mark_is_kept_once() {
+    let dir = TempDir::new("bom");
+    let kubeconfig = dir.write("kubeconfig", &format!("\u{feff}{}", kubeconfig_trusting(&old_pem())));
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
+    let chain = dir.write("chain.pem", &chain_pem);
+    let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
+    assert_eq!(doctor_json(&args).0, 1);
+    let after = fix_twice(&args, &[&kubeconfig], &chain_pem);
+    assert!(after[0].starts_with("\u{feff}apiVersion"), "{:?}", &after[0][..20]);
+}
+
+#[test]
 fn kubeconfig_with_a_ca_path_is_reported_not_edited() {
     let dir = TempDir::new("capath");
     let text = format!(
@@ -399,6 +412,29 @@ fn stale_multus_ca_gets_a_stopgap_patch() {
     assert_eq!(patch["target"], "openshift-multus/kube-root-ca.crt");
     assert!(patch["note"].as_str().unwrap().contains("stopgap"));
     assert!(report["plan"]["kubeconfigs"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn fix_exits_1_while_a_problem_it_cannot_write_remains() {
+    let dir = TempDir::new("fix-multus");
+    let before = kubeconfig_trusting(&old_pem());
+    let kubeconfig = dir.write("kubeconfig", &before);
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let indented: String = old_pem().lines().map(|l| format!("    {l}\n")).collect();
+    let multus = dir.write(
+        "kube-root-ca.yaml",
+        &format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-root-ca.crt\ndata:\n  ca.crt: |\n{indented}"
+        ),
+    );
+    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
+    let chain = dir.write("chain.pem", &chain_pem);
+    let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
+    let multus_args = [&args[..], &["--multus-ca", p(&multus), "--fix"]].concat();
+    let (code, _) = doctor_json(&multus_args);
+    assert_eq!(code, 1, "multus still trusts only the old signer, so the node is not healthy yet");
+    let after = std::fs::read_to_string(&kubeconfig).unwrap();
+    assert_good_fix(&before, &after, &chain_pem);
 }
 
 #[test]

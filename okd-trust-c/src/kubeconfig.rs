@@ -162,7 +162,7 @@ pub extern "C" fn okd_trust_kubeconfig_set_ca(
         if !repair.verified {
             return Err(FfiError::new(OkdTrustStatus::EditRefused, repair.verification));
         }
-        let changed = repair.new_text.trim_start_matches('\u{feff}') != repair.old_text;
+        let changed = repair.new_text != repair.old_text;
         if let Some(out) = Out::optional(out_changed) {
             out.set(changed);
         }

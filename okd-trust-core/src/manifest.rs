@@ -235,10 +235,20 @@ fn read_object(document: &Document, node: &Node) -> Result<Manifest, ManifestErr
             }
         })
     };
+    // A key a later field repeats (stringData over data, as the API server merges them) takes
+    // the later value where the key first appeared; the index keeps that constant-time.
     let mut entries: Vec<Entry> = Vec::new();
-    let mut put = |key: &str, value: Vec<u8>, source| {
-        entries.retain(|e| e.key != key);
-        entries.push(Entry { key: key.to_owned(), value, source });
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut put = |key: &str, value: Vec<u8>, source| match index.get(key) {
+        Some(&i) => {
+            if let Some(entry) = entries.get_mut(i) {
+                *entry = Entry { key: key.to_owned(), value, source };
+            }
+        }
+        None => {
+            index.insert(key.to_owned(), entries.len());
+            entries.push(Entry { key: key.to_owned(), value, source });
+        }
     };
     for (key, value) in raw.data.iter().flatten() {
         let bytes = match kind {

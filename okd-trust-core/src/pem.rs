@@ -399,30 +399,12 @@ fn decode_base64(body: &[u8]) -> Option<Vec<u8>> {
     GO_STD_BASE64.decode(clean).ok()
 }
 
-// Both skip ahead on the needle's first byte (`-`, which base64 never uses), so a long body is
-// crossed by a byte scan rather than a comparison at every offset.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    let first = *needle.first()?;
-    let mut from = 0;
-    while let Some(i) = haystack.get(from..)?.iter().position(|&b| b == first) {
-        if haystack[from + i..].starts_with(needle) {
-            return Some(from + i);
-        }
-        from += i + 1;
-    }
-    None
+    memchr::memmem::find(haystack, needle)
 }
 
 fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    let first = *needle.first()?;
-    let mut to = haystack.len();
-    while let Some(i) = haystack[..to].iter().rposition(|&b| b == first) {
-        if haystack[i..].starts_with(needle) {
-            return Some(i);
-        }
-        to = i;
-    }
-    None
+    memchr::memmem::rfind(haystack, needle)
 }
 
 #[cfg(test)]

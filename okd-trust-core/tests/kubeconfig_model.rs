@@ -215,6 +215,17 @@ fn hostile_inputs_fail_fast_with_typed_errors() {
     let err = Kubeconfig::parse(deep.as_bytes()).unwrap_err();
     assert!(matches!(err, KubeconfigError::Document(DocumentError::TooDeep { limit: 64, .. })), "{err:?}");
 
+    // Aliases of aliases: each anchor nests the previous one 60 levels deeper, so no single
+    // place in the text is deep, but the copies would be thousands deep (and every walk over
+    // them would recurse that far).
+    let mut stacked = String::new();
+    for i in 0..90 {
+        let inner = if i == 0 { "x".to_owned() } else { format!("*a{}", i - 1) };
+        stacked.push_str(&format!("k{i}: &a{i} {}{inner}{}\n", "[".repeat(60), "]".repeat(60)));
+    }
+    let err = Kubeconfig::parse(stacked.as_bytes()).unwrap_err();
+    assert!(matches!(err, KubeconfigError::Document(DocumentError::TooDeep { limit: 64, .. })), "{err:?}");
+
     let deep_map = (0..10_000).map(|i| format!("{}k:\n", " ".repeat(i))).collect::<String>();
     assert!(Kubeconfig::parse(deep_map.as_bytes()).is_err());
 
@@ -236,6 +247,19 @@ fn hostile_inputs_fail_fast_with_typed_errors() {
         Kubeconfig::parse(b"a: 1\na: 2\n"),
         Err(KubeconfigError::Document(DocumentError::DuplicateKey { .. }))
     ));
+}
+
+#[test]
+fn a_wide_mapping_is_read_and_its_duplicate_key_found() {
+    // 100,000 keys in one mapping: duplicate detection must not compare every pair.
+    let mut wide: String = (0..100_000).map(|i| format!("key{i}: {i}\n")).collect();
+    assert!(Kubeconfig::parse(wide.as_bytes()).is_ok());
+    wide.push_str("key99999: again\n");
+    let err = Kubeconfig::parse(wide.as_bytes()).unwrap_err();
+    assert!(
+        matches!(&err, KubeconfigError::Document(DocumentError::DuplicateKey { key, position }) if key == "key99999" && position.line == 100_001),
+        "{err:?}"
+    );
 }
 
 #[test]

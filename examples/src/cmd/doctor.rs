@@ -127,8 +127,24 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
         return Ok(if healthy { Outcome::Success } else { Outcome::Problem });
     }
     fix(args, &diagnosis, &files)?;
-    // Every verified repair is written (or none was needed): the node's files are as good as the doctor can make them.
-    Ok(if diagnosis.plan.kubeconfigs.is_empty() && !healthy { Outcome::Problem } else { Outcome::Success })
+    // Exit 0 only if the node is healthy now: judge again with the kubeconfigs as written, so a
+    // problem the fix does not touch (multus, an expiring signer, a legacy Secret) still exits 1.
+    let after = diagnose::diagnose(&with_repairs(input, &diagnosis.plan.kubeconfigs));
+    if after.verdict != diagnosis.verdict {
+        eprintln!("okd-trust: --fix: verdict with the files as written: {}", after.verdict.as_str());
+    }
+    Ok(if after.verdict == Verdict::Healthy { Outcome::Success } else { Outcome::Problem })
+}
+
+/// `input` with each repaired kubeconfig replaced by its new text.
+fn with_repairs(mut input: DoctorInput, repairs: &[diagnose::KubeconfigRepair]) -> DoctorInput {
+    for labelled in &mut input.kubeconfigs {
+        let repaired = repairs.iter().find(|r| r.source == labelled.label && r.verified);
+        if let Some(config) = repaired.and_then(|r| Kubeconfig::parse(r.new_text.as_bytes()).ok()) {
+            labelled.value = config;
+        }
+    }
+    input
 }
 
 /// The built-in reproduction: both node kubeconfigs, the cluster's bundle, the served chain, and
@@ -382,10 +398,8 @@ fn fix(args: &Args, diagnosis: &diagnose::Diagnosis, files: &[NodeFile]) -> Resu
                 file.path.display()
             )));
         }
-        // The core works on the text without a byte-order mark; put it back.
-        let mut bytes = if file.bytes.starts_with(b"\xEF\xBB\xBF") { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
-        bytes.extend_from_slice(repair.new_text.as_bytes());
-        writes.push((file.path.clone(), target, bytes));
+        // The new text keeps the byte-order mark of the file, if it had one.
+        writes.push((file.path.clone(), target, repair.new_text.clone().into_bytes()));
     }
     if args.backup {
         let stamp = basic_time(input::now());

@@ -407,7 +407,7 @@ pub(super) fn repair(
     let mut repair = KubeconfigRepair {
         source: source.to_owned(),
         cluster: cluster_name.to_owned(),
-        old_text: kubeconfig.source().to_owned(),
+        old_text: kubeconfig.text(),
         new_text: String::new(),
         added: summaries(&diff.added),
         removed: summaries(&diff.removed),
@@ -426,9 +426,10 @@ pub(super) fn repair(
         repair.verification = "the edited file does not parse".into();
         return repair;
     };
-    let before = kubeconfig.validate();
-    if let Some(problem) = edited.validate().into_iter().find(|p| !before.contains(p)) {
-        repair.verification = format!("the edit would make client-go reject the file: {problem}");
+    // Verify before write means the written file must pass client-go's validation, whether the
+    // problem is new or was there before: kubelet would refuse it either way.
+    if let Some(problem) = edited.validate().into_iter().next() {
+        repair.verification = format!("client-go would reject the edited file: {problem}");
         return repair;
     }
     let server_name = server_name.map(str::to_owned).or_else(|| kubeconfig.server_name(cluster_name));

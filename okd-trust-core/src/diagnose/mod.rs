@@ -152,7 +152,7 @@ pub fn diagnose_with_cache(input: &DoctorInput, cache: &SignatureCache) -> Diagn
 /// Sets `certificate-authority-data` of `cluster` to `bundle`, and checks the result exactly as
 /// the doctor checks each repair it offers: the edit must be safe (see
 /// [`Kubeconfig::with_ca_bundle`]), the new text must re-parse, client-go validation must find no
-/// new problem, and — when `serving_chain` (leaf first) is given — the new bundle must verify it
+/// problem at all, and — when `serving_chain` (leaf first) is given — the new bundle must verify it
 /// under the kubelet profile at `at`, for `server_name` or else the host the kubeconfig dials.
 ///
 /// `source` labels the kubeconfig in the result. Apply `new_text` only when `verified` is true;

@@ -11,7 +11,8 @@ pub struct KubeconfigRepair {
     pub source: String,
     /// The cluster entry edited.
     pub cluster: String,
-    /// The file as it was read (without a byte-order mark), so renderers can show the change.
+    /// The file as it was read (a byte-order mark included, like `new_text`), so renderers can
+    /// show the change and callers can tell whether anything changed by comparing the two.
     pub old_text: String,
     /// The whole new file. Only the `certificate-authority-data` value differs from the input.
     /// Empty when the edit itself was refused (see `verification`).

@@ -10,6 +10,7 @@ mod offsets;
 mod value;
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
@@ -88,6 +89,15 @@ impl Node {
             Kind::Scalar { .. } => 1,
             Kind::Sequence(items) => 1 + items.iter().map(Node::count).sum::<usize>(),
             Kind::Mapping(entries) => 1 + entries.iter().map(|(k, v)| k.count() + v.count()).sum::<usize>(),
+        }
+    }
+
+    /// How many collections nest in this node (0 for a scalar).
+    fn depth(&self) -> usize {
+        match &self.kind {
+            Kind::Scalar { .. } => 0,
+            Kind::Sequence(items) => 1 + items.iter().map(Node::depth).max().unwrap_or(0),
+            Kind::Mapping(entries) => 1 + entries.iter().map(|(k, v)| k.depth().max(v.depth())).max().unwrap_or(0),
         }
     }
 
@@ -216,8 +226,17 @@ impl Document {
 }
 
 enum Frame {
-    Sequence { node: Node, items: Vec<Node> },
-    Mapping { node: Node, entries: Vec<(Node, Node)>, pending_key: Option<Node> },
+    Sequence {
+        node: Node,
+        items: Vec<Node>,
+    },
+    /// `keys` holds the scalar keys seen so far, so duplicates are found in constant time.
+    Mapping {
+        node: Node,
+        entries: Vec<(Node, Node)>,
+        keys: HashSet<String>,
+        pending_key: Option<Node>,
+    },
 }
 
 /// Reads exactly one YAML or JSON document from `input`.
@@ -332,7 +351,7 @@ impl<'a> Builder<'a> {
             Event::MappingStart(anchor, tag) => {
                 self.open(here)?;
                 let node = self.node(Kind::Mapping(Vec::new()), span, anchor, tag);
-                self.stack.push(Frame::Mapping { node, entries: Vec::new(), pending_key: None });
+                self.stack.push(Frame::Mapping { node, entries: Vec::new(), keys: HashSet::new(), pending_key: None });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match self.stack.pop() {
@@ -359,11 +378,20 @@ impl<'a> Builder<'a> {
                         limit: self.limits.max_aliases,
                     });
                 }
-                let Some(size) = self.anchors.iter().rev().find(|(a, _)| *a == id).map(|(_, n)| n.count()) else {
+                let Some((size, depth)) =
+                    self.anchors.iter().rev().find(|(a, _)| *a == id).map(|(_, n)| (n.count(), n.depth()))
+                else {
                     return Err(DocumentError::UnknownAnchor { position: self.position(here) });
                 };
-                // Count before copying, so a "billion laughs" document is refused before it is built.
+                // Count before copying, so a "billion laughs" document is refused before it is built;
+                // and bound the depth the copy reaches, or aliases of aliases nest without limit.
                 self.count(size, here)?;
+                if self.stack.len() + depth > self.limits.max_nesting_depth {
+                    return Err(DocumentError::TooDeep {
+                        position: self.position(here),
+                        limit: self.limits.max_nesting_depth,
+                    });
+                }
                 let Some(mut copy) = self.anchors.iter().rev().find(|(a, _)| *a == id).map(|(_, n)| n.clone()) else {
                     return Err(DocumentError::UnknownAnchor { position: self.position(here) });
                 };
@@ -405,14 +433,14 @@ impl<'a> Builder<'a> {
                 self.root = Some(node);
             }
             Some(Frame::Sequence { items, .. }) => items.push(node),
-            Some(Frame::Mapping { entries, pending_key, .. }) => match pending_key.take() {
+            Some(Frame::Mapping { entries, keys, pending_key, .. }) => match pending_key.take() {
                 None => {
                     let Kind::Scalar { value, .. } = &node.kind else {
                         return Err(DocumentError::ComplexKey {
                             position: Position::in_text(self.text.as_bytes(), node.start),
                         });
                     };
-                    if value != "<<" && entries.iter().any(|(k, _)| k.as_str() == Some(value)) {
+                    if value != "<<" && !keys.insert(value.clone()) {
                         return Err(DocumentError::DuplicateKey {
                             position: Position::in_text(self.text.as_bytes(), node.start),
                             key: value.clone(),

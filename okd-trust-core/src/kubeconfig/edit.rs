@@ -143,7 +143,7 @@ impl Kubeconfig {
         if let Ok(Some(current)) = self.ca_bundle(cluster)
             && same_certificates(&current, bundle)
         {
-            return Ok((CaEdit { text: self.with_bom(self.source()), changed: false, replaced: 0..0 }, None));
+            return Ok((CaEdit { text: self.text(), changed: false, replaced: 0..0 }, None));
         }
         let pem = bundle.to_pem();
         let encoded = go_base64::encode(pem.as_bytes());
@@ -154,6 +154,11 @@ impl Kubeconfig {
         let bom = self.document.bom_len;
         let edit = CaEdit { text: self.with_bom(&text), changed: true, replaced: range.start + bom..range.end + bom };
         Ok((edit, Some(edited)))
+    }
+
+    /// The whole input as read, byte-order mark included: what [`CaEdit::text`] is compared with.
+    pub fn text(&self) -> String {
+        self.with_bom(self.source())
     }
 
     /// `text` behind the byte-order mark the input started with, if any.
