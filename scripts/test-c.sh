@@ -45,6 +45,19 @@ fi
 echo "native-static-libs: $native_libs"
 ls -l "$lib/libokd_trust.so" "$lib/libokd_trust.a"
 
+step "every exported symbol carries the okd_trust_ prefix, and every one is declared in the header"
+exported="$(nm -D --defined-only "$lib/libokd_trust.so" | awk '{print $3}' | sort)"
+stray="$(grep -v '^okd_trust_' <<< "$exported" || true)"
+if [ -n "$stray" ]; then
+    echo "error: libokd_trust.so exports symbols without the okd_trust_ prefix:" >&2
+    echo "$stray" >&2
+    exit 1
+fi
+for symbol in $exported; do
+    grep -q "\b$symbol(" "$include/okd_trust.h" || { echo "error: $symbol is exported but not in the header" >&2; exit 1; }
+done
+echo "$(wc -l <<< "$exported") symbols, all okd_trust_*, all declared"
+
 # Memory checking: valgrind when present, otherwise AddressSanitizer (leaks included).
 memcheck=()
 san=()

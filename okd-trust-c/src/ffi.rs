@@ -47,6 +47,12 @@ pub(crate) fn quiet(body: impl FnOnce()) {
     let _ = catch_unwind(AssertUnwindSafe(body));
 }
 
+/// Runs a function that cannot fail and must leave the last error alone (version and status-name
+/// lookups, called while a caller reports an error): a panic returns `fallback`.
+pub(crate) fn constant<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
 /// Borrows the handle behind `ptr` for the duration of the call.
 pub(crate) fn handle<'a, T>(ptr: *const T, what: &str) -> Result<&'a T, FfiError> {
     // SAFETY: `as_ref` checks for NULL; otherwise the header requires `ptr` to be a live handle

@@ -150,6 +150,9 @@ pub extern "C" fn okd_trust_kubeconfig_set_ca(
         let chain = if serving_chain.is_null() { None } else { Some(ffi::handle(serving_chain, "serving_chain")?) };
         let server_name = ffi::optional_str(server_name, "server_name")?;
         let name = kubeconfig.cluster_name(cluster)?;
+        if kubeconfig.0.cluster(&name).is_none() {
+            return Err(FfiError::not_found(format!("no cluster named {name:?} in the kubeconfig")));
+        }
         let repair = diagnose::repair_kubeconfig(
             "kubeconfig",
             &kubeconfig.0,

@@ -43,19 +43,24 @@ pub const OKD_TRUST_ABI_VERSION: u32 = 1;
 /// The ABI version of the loaded library (OKD_TRUST_ABI_VERSION of the header it was built with).
 #[unsafe(no_mangle)]
 pub extern "C" fn okd_trust_abi_version() -> u32 {
-    OKD_TRUST_ABI_VERSION
+    ffi::constant(OKD_TRUST_ABI_VERSION, || OKD_TRUST_ABI_VERSION)
 }
 
 /// The library version, e.g. "0.1.0". Static storage: do not free.
 #[unsafe(no_mangle)]
 pub extern "C" fn okd_trust_version() -> *const c_char {
-    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+    const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+    ffi::constant(VERSION.as_ptr().cast(), || VERSION.as_ptr().cast())
 }
 
 /// A short constant name for an OkdTrustStatus value ("ok", "null-pointer", ...; "unknown" for a
 /// value that is not a status). Static storage: do not free.
 #[unsafe(no_mangle)]
 pub extern "C" fn okd_trust_status_name(status: c_int) -> *const c_char {
+    ffi::constant(c"unknown".as_ptr(), || status_name(status))
+}
+
+fn status_name(status: c_int) -> *const c_char {
     // An `int`, not the enum: C may pass any value, and an out-of-range Rust enum is undefined behaviour.
     let name: &'static str = match status {
         0 => "ok\0",

@@ -364,8 +364,8 @@ static void test_kubeconfig_and_verify(const char *examples, const char *out_dir
     /* Nor does it at a time when everything has expired. */
     CHECK_STATUS(okd_trust_kubeconfig_set_ca(kc, NULL, wanted, chain, NULL, LATER, &text, NULL),
                  OKD_TRUST_STATUS_EDIT_REFUSED);
-    CHECK_STATUS(okd_trust_kubeconfig_set_ca(kc, "nope", wanted, NULL, NULL, AT, &text, NULL), OKD_TRUST_STATUS_EDIT_REFUSED);
-    EXPECT_ERROR(OKD_TRUST_STATUS_EDIT_REFUSED, "no cluster named");
+    CHECK_STATUS(okd_trust_kubeconfig_set_ca(kc, "nope", wanted, NULL, NULL, AT, &text, NULL), OKD_TRUST_STATUS_NOT_FOUND);
+    EXPECT_ERROR(OKD_TRUST_STATUS_NOT_FOUND, "no cluster named");
     CHECK_STATUS(okd_trust_kubeconfig_set_ca(kc, NULL, empty, NULL, NULL, AT, &text, NULL), OKD_TRUST_STATUS_EDIT_REFUSED);
     EXPECT_ERROR(OKD_TRUST_STATUS_EDIT_REFUSED, "empty CA bundle");
     CHECK_STATUS(okd_trust_kubeconfig_set_ca(NULL, NULL, wanted, NULL, NULL, AT, &text, NULL), OKD_TRUST_STATUS_NULL_POINTER);
