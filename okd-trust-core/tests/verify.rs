@@ -148,6 +148,12 @@ fn extended_key_usage_nests_down_the_chain() {
     let roots = bundle(&[&root]);
     let verdict = verify::verify(&leaf, &VerifyOptions::new(&roots, a_week_after_rotation()));
     assert!(matches!(failure(&verdict), Failure::IncompatibleUsage { .. }), "{verdict}");
+    // The chain that was built and then rejected is listed, whole, with why.
+    let attempts = &verdict.reason().unwrap().attempts;
+    assert_eq!(attempts.len(), 1, "{verdict}");
+    let subjects: Vec<&str> = attempts[0].path.iter().map(|c| c.subject.as_str()).collect();
+    assert_eq!(subjects, [format!("CN={API_INT}"), "CN=root".to_owned()]);
+    assert!(matches!(attempts[0].failure, Failure::IncompatibleUsage { .. }));
     let client = [ExtendedKeyUsage::ClientAuth];
     let verdict = verify::verify(&leaf, &VerifyOptions::new(&roots, a_week_after_rotation()).usages(&client));
     assert!(matches!(failure(&verdict), Failure::IncompatibleUsage { .. }), "the leaf allows serverAuth only");

@@ -44,11 +44,13 @@ pub(super) fn verify_with(backend: &dyn SignatureBackend, leaf: &Certificate, op
     let default_usage = [ExtendedKeyUsage::ServerAuth];
     let usages = if options.usages.is_empty() { &default_usage[..] } else { options.usages };
     let check_usage = !usages.contains(&ExtendedKeyUsage::Any);
+    let wanted_usage = || Failure::IncompatibleUsage { wanted: usages.iter().map(ToString::to_string).collect() };
+    // Every chain that was built but rejected, with why: the operator sees each candidate path.
+    let mut rejected: Vec<Attempt> = Vec::new();
     let mut first_rejection: Option<(Failure, Certificate, usize)> = None;
-    let mut usage_rejections = 0;
     for chain in &candidates {
         if check_usage && !eku::chain_allows(chain, usages) {
-            usage_rejections += 1;
+            rejected.push(Attempt { path: summaries(chain), failure: wanted_usage() });
             continue;
         }
         let rest = name_constraints::check_chain(chain).and_then(|()| match options.profile {
@@ -58,6 +60,8 @@ pub(super) fn verify_with(backend: &dyn SignatureBackend, leaf: &Certificate, op
         match rest {
             Ok(()) => return Verdict::Trusted { chain: chain.clone() },
             Err((index, failure)) => {
+                let upto = chain.get(..=index).unwrap_or(chain);
+                rejected.push(Attempt { path: summaries(upto), failure: failure.clone() });
                 if first_rejection.is_none() {
                     let cert = chain.get(index).unwrap_or(leaf).clone();
                     first_rejection = Some((failure, cert, index));
@@ -65,12 +69,12 @@ pub(super) fn verify_with(backend: &dyn SignatureBackend, leaf: &Certificate, op
             }
         }
     }
-    let (failure, cert, depth) = first_rejection.unwrap_or_else(|| {
-        let _ = usage_rejections;
-        let wanted = usages.iter().map(ToString::to_string).collect();
-        (Failure::IncompatibleUsage { wanted }, leaf.clone(), 0)
-    });
-    untrusted(failure, &cert, depth, Vec::new())
+    let (failure, cert, depth) = first_rejection.unwrap_or_else(|| (wanted_usage(), leaf.clone(), 0));
+    untrusted(failure, &cert, depth, rejected)
+}
+
+fn summaries(chain: &[Certificate]) -> Vec<CertSummary> {
+    chain.iter().enumerate().map(|(depth, cert)| CertSummary::new(cert, depth)).collect()
 }
 
 /// The checks Go runs on every certificate it puts in a chain, leaf included.
