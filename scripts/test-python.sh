@@ -39,13 +39,27 @@ step "pytest"
 (cd okd-trust-py && "$venv/bin/python" -m pytest -q -p no:cacheprovider tests)
 
 step "ansible-doc renders every module and filter"
-for plugin in trust_info kubeconfig_ca ca_bundle; do
-    "$venv/bin/ansible-doc" -t module "okd.trust.$plugin" > /dev/null
-done
-for plugin in cert_info ca_bundle_union kubeconfig_with_ca diagnose; do
-    "$venv/bin/ansible-doc" -t filter "okd.trust.$plugin" > /dev/null
-done
-echo "7 plugins documented"
+# ansible-doc only warns (exit 0) about a plugin it cannot find, so read its JSON and insist on a
+# description, options, examples and return values for each one.
+check_doc() { # check_doc TYPE NAME...
+    local type=$1
+    shift
+    "$venv/bin/ansible-doc" -t "$type" --json "${@/#/okd.trust.}" | "$venv/bin/python" -c '
+import json, sys
+kind, names = sys.argv[1], sys.argv[2:]
+docs = json.load(sys.stdin)
+for name in names:
+    entry = docs.get("okd.trust." + name) or {}
+    doc = entry.get("doc") or {}
+    missing = [k for k in ("description", "options") if not doc.get(k)]
+    missing += [k for k in ("examples", "return") if not entry.get(k)]
+    if missing:
+        sys.exit("ansible-doc: %s okd.trust.%s lacks %s" % (kind, name, ", ".join(missing)))
+print("%d %s plugins documented" % (len(names), kind))
+' "$type" "$@"
+}
+check_doc module trust_info kubeconfig_ca ca_bundle
+check_doc filter cert_info ca_bundle_union kubeconfig_with_ca diagnose
 
 step "ansible-playbook against a simulated fleet"
 "$venv/bin/python" okd-trust-py/tests/fleet/fleet.py "$root/target/python-fleet" --hosts 24

@@ -1,5 +1,6 @@
 //! `verify()` and `diagnose()`, their results, and the conversions of their arguments.
 
+use okd_trust::cert::ExtendedKeyUsage;
 use okd_trust::diagnose::{self as doctor_core, Diagnosis, DoctorInput, Finding, KubeconfigRepair, Labelled, Plan};
 use okd_trust::input::Detected;
 use okd_trust::manifest::{Manifest, ManifestKind};
@@ -87,6 +88,29 @@ fn items<'py>(value: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<(String, Bo
     Ok(out)
 }
 
+/// An extended key usage by Go's name (`serverAuth`, `clientAuth`, `any`, ...) or dotted OID.
+fn extended_key_usage(name: &str) -> PyResult<ExtendedKeyUsage> {
+    if name.bytes().all(|b| b.is_ascii_digit() || b == b'.') && name.contains('.') {
+        return Ok(ExtendedKeyUsage::from_oid(name));
+    }
+    [
+        ExtendedKeyUsage::Any,
+        ExtendedKeyUsage::ServerAuth,
+        ExtendedKeyUsage::ClientAuth,
+        ExtendedKeyUsage::CodeSigning,
+        ExtendedKeyUsage::EmailProtection,
+        ExtendedKeyUsage::TimeStamping,
+        ExtendedKeyUsage::OcspSigning,
+    ]
+    .into_iter()
+    .find(|eku| eku.to_string() == name || (name == "any" && *eku == ExtendedKeyUsage::Any))
+    .ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "unknown extended key usage {name:?}: use a name such as \"serverAuth\" or a dotted OID"
+        ))
+    })
+}
+
 fn profile(name: &str) -> PyResult<Profile> {
     name.parse().map_err(PyValueError::new_err)
 }
@@ -154,9 +178,11 @@ impl PyVerdict {
 }
 
 /// Decides whether a client holding `roots` trusts the server that presents `chain` (leaf
-/// first). The GIL is released while verifying.
+/// first). `usages` are the extended key usages the leaf must allow (names such as
+/// `"clientAuth"` or dotted OIDs; default `["serverAuth"]`). The GIL is released while verifying.
 #[pyfunction]
-#[pyo3(signature = (chain, roots, *, server_name=None, at=None, profile="kubelet", intermediates=None))]
+#[pyo3(signature = (chain, roots, *, server_name=None, at=None, profile="kubelet", intermediates=None, usages=None))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn verify(
     py: Python<'_>,
     chain: &Bound<'_, PyAny>,
@@ -165,6 +191,7 @@ pub(crate) fn verify(
     at: Option<&Bound<'_, PyAny>>,
     profile: &str,
     intermediates: Option<&Bound<'_, PyAny>>,
+    usages: Option<Vec<String>>,
 ) -> PyResult<PyVerdict> {
     let mut presented = certificates(py, chain, "chain")?;
     if presented.is_empty() {
@@ -177,14 +204,59 @@ pub(crate) fn verify(
     let roots = bundle(py, roots, "roots")?;
     let at = timestamp(at)?;
     let profile = self::profile(profile)?;
+    let usages = match usages {
+        Some(names) => names.iter().map(|n| extended_key_usage(n)).collect::<PyResult<Vec<_>>>()?,
+        None => vec![ExtendedKeyUsage::ServerAuth],
+    };
     let inner = py.detach(move || {
-        let mut options = VerifyOptions::new(&roots, at).intermediates(&presented).profile(profile);
+        let mut options = VerifyOptions::new(&roots, at).intermediates(&presented).profile(profile).usages(&usages);
         if let Some(name) = server_name.as_deref() {
             options = options.server_name(name);
         }
         verification::verify(&leaf, &options)
     });
     Ok(PyVerdict { inner })
+}
+
+/// Sets the CA data of `cluster` (default: the current one) to `bundle` and checks the result as
+/// the doctor checks its own repairs: a safe minimal-diff edit, re-parsed, passing client-go's
+/// validation, and — when `serving_chain` (leaf first) is given — verifying it for `server_name`
+/// (default: the host the kubeconfig dials) at `at` under the kubelet profile. Write `new_text`
+/// only when `verified`; `verification` says what was checked or why not. The GIL is released.
+#[pyfunction]
+#[pyo3(signature = (kubeconfig, bundle, *, cluster=None, serving_chain=None, server_name=None, at=None, source="kubeconfig"))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn repair_kubeconfig(
+    py: Python<'_>,
+    kubeconfig: &Bound<'_, PyAny>,
+    bundle: &Bound<'_, PyAny>,
+    cluster: Option<&str>,
+    serving_chain: Option<&Bound<'_, PyAny>>,
+    server_name: Option<String>,
+    at: Option<&Bound<'_, PyAny>>,
+    source: &str,
+) -> PyResult<PyKubeconfigRepair> {
+    let config = PyKubeconfig { inner: self::kubeconfig(py, kubeconfig, source)? };
+    let cluster = config.cluster_name(cluster)?;
+    let bundle = self::bundle(py, bundle, "bundle")?;
+    let chain = match serving_chain.filter(|c| !c.is_none()) {
+        Some(chain) => Some(certificates(py, chain, "serving_chain")?),
+        None => None,
+    };
+    let at = timestamp(at)?;
+    let source = source.to_owned();
+    let inner = py.detach(move || {
+        doctor_core::repair_kubeconfig(
+            &source,
+            &config.inner,
+            &cluster,
+            &bundle,
+            chain.as_deref(),
+            server_name.as_deref(),
+            at,
+        )
+    });
+    Ok(PyKubeconfigRepair { inner })
 }
 
 /// One problem the doctor found.

@@ -42,6 +42,7 @@ fn okd_trust_py(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<doctor::PyDiagnosis>()?;
     m.add_function(wrap_pyfunction!(doctor::verify, m)?)?;
     m.add_function(wrap_pyfunction!(doctor::diagnose, m)?)?;
+    m.add_function(wrap_pyfunction!(doctor::repair_kubeconfig, m)?)?;
     m.add("EXAMPLES", examples(m.py())?)?;
     Ok(())
 }

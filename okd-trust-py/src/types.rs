@@ -129,6 +129,31 @@ impl PyCertificate {
         self.inner.is_self_signed()
     }
 
+    /// Whether issuer and subject are the same name (a root, or a re-keyed signer's cross-sign).
+    #[getter]
+    fn is_self_issued(&self) -> bool {
+        self.inner.is_self_issued()
+    }
+
+    /// The Key Usage bits set, by RFC 5280 name (`keyCertSign`, ...); `None` without the extension.
+    #[getter]
+    fn key_usage(&self) -> Option<Vec<&'static str>> {
+        self.inner.key_usage().map(|ku| ku.names().collect())
+    }
+
+    /// The Extended Key Usage purposes (`serverAuth`, ..., or a dotted OID); `None` without the
+    /// extension (which Go reads as "any purpose").
+    #[getter]
+    fn extended_key_usage(&self) -> Option<Vec<String>> {
+        self.inner.extended_key_usage().map(|ekus| ekus.iter().map(ToString::to_string).collect())
+    }
+
+    /// Critical extensions Go does not understand (a chain through them is rejected), dotted OIDs.
+    #[getter]
+    fn unhandled_critical_extensions(&self) -> Vec<String> {
+        self.inner.unhandled_critical_extensions().iter().map(ToString::to_string).collect()
+    }
+
     /// Subject Key Identifier, colon hex.
     #[getter]
     fn subject_key_id(&self) -> Option<String> {
@@ -475,7 +500,7 @@ pub(crate) struct PyKubeconfig {
 }
 
 impl PyKubeconfig {
-    fn cluster_name(&self, cluster: Option<&str>) -> PyResult<String> {
+    pub(crate) fn cluster_name(&self, cluster: Option<&str>) -> PyResult<String> {
         match cluster {
             Some(name) => Ok(name.to_owned()),
             None => self.inner.current_cluster().map(|c| c.name.clone()).ok_or_else(|| {

@@ -175,6 +175,41 @@ def test_ca_bundle_module(tmp_path):
     created = tmp_path / "new.pem"
     made = run_module("ca_bundle", dict(args, path=str(created)))
     assert made["changed"] and stat.S_IMODE(os.stat(created).st_mode) == 0o644
+    # A fresh, empty anchor file (touched, or only comments) is filled in union mode.
+    empty = tmp_path / "empty.pem"
+    empty.write_text("# managed by okd.trust\n")
+    filled = run_module("ca_bundle", dict(args, path=str(empty)))
+    assert filled["changed"] and len(okd_trust.CaBundle.from_pem(empty.read_text())) == 5
+    # A file with PEM that Go cannot load is not silently replaced.
+    broken = tmp_path / "broken.pem"
+    broken.write_text("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    refused = run_module("ca_bundle", dict(args, path=str(broken)))
+    assert refused["failed"] and "state=exact" in refused["msg"]
+
+
+def test_kubeconfig_ca_exact_and_prune(node):
+    chain = okd_trust.CaBundle.from_pem(examples.API_INT_SERVING_CHAIN)
+    exact = run_module("kubeconfig_ca", kube_args(node, ca_bundle=chain[1].to_pem(), state="exact"))
+    assert exact["changed"] and len(exact["removed"]) == 4 and len(exact["trusts"]) == 1
+    assert len(okd_trust.Kubeconfig.parse(node.read_bytes()).ca_bundle()) == 1
+    # Everything here expires before 2040, so pruning would leave nothing: refused, nothing written.
+    before = node.read_bytes()
+    pruned = run_module("kubeconfig_ca", kube_args(node, prune_expired=True, at="2040-01-01T00:00:00Z",
+                                                    serving_chain=None))
+    assert pruned["failed"] and "empty" in pruned["msg"] and node.read_bytes() == before
+
+
+def test_kubeconfig_ca_keeps_a_byte_order_mark(tmp_path):
+    bom = tmp_path / "bom"
+    bom.write_bytes(b"\xef\xbb\xbf" + examples.NODE_KUBECONFIG.encode())
+    result = run_module("kubeconfig_ca", kube_args(bom))
+    assert result["changed"] and bom.read_bytes().startswith(b"\xef\xbb\xbfapiVersion")
+    assert not run_module("kubeconfig_ca", kube_args(bom))["changed"]
+
+
+def test_malformed_at_is_named(node):
+    result = run_module("kubeconfig_ca", kube_args(node, at="yesterday"))
+    assert result["failed"] and result["msg"].startswith("invalid argument") and node.read_text() == examples.NODE_KUBECONFIG
 
 
 def test_trust_info_module(tmp_path, node):

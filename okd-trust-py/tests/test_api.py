@@ -52,6 +52,42 @@ def test_leaf_names():
     assert not leaf.is_ca
 
 
+def test_usage_facts(cluster):
+    leaf = okd_trust.CaBundle.from_pem(examples.API_INT_SERVING_CHAIN)[0]
+    assert leaf.extended_key_usage == ["serverAuth"]
+    assert "digitalSignature" in leaf.key_usage and not leaf.is_self_issued
+    ca = cluster[0]
+    assert "keyCertSign" in ca.key_usage and ca.is_self_issued
+    assert ca.unhandled_critical_extensions == []
+
+
+def test_verify_usages():
+    chain = examples.API_INT_SERVING_CHAIN
+    roots = examples.CLUSTER_CA_BUNDLE
+    assert okd_trust.verify(chain, roots, at=AT, usages=["serverAuth"]).trusted
+    client = okd_trust.verify(chain, roots, at=AT, usages=["clientAuth"])
+    assert not client.trusted and "usage" in client.reason
+    assert okd_trust.verify(chain, roots, at=AT, usages=["any"]).trusted
+    assert okd_trust.verify(chain, roots, at=AT, usages=["1.3.6.1.5.5.7.3.1"]).trusted
+    with pytest.raises(ValueError, match="unknown extended key usage"):
+        okd_trust.verify(chain, roots, at=AT, usages=["serverauth-typo"])
+
+
+def test_repair_kubeconfig_is_verified_before_it_is_offered(node, cluster):
+    bundle = node.ca_bundle().union(cluster)
+    repair = okd_trust.repair_kubeconfig(node, bundle, serving_chain=examples.API_INT_SERVING_CHAIN, at=AT,
+                                         source="/var/lib/kubelet/kubeconfig")
+    assert repair.verified and repair.source == "/var/lib/kubelet/kubeconfig" and repair.cluster == "local"
+    assert repair.old_text == examples.NODE_KUBECONFIG and repair.new_text != repair.old_text
+    assert [c.subject for c in repair.added] == ["CN=kube-apiserver-lb-signer,OU=openshift"]
+    again = okd_trust.repair_kubeconfig(repair.new_text, bundle, serving_chain=examples.API_INT_SERVING_CHAIN, at=AT)
+    assert again.verified and again.new_text == again.old_text
+    # The old bundle alone does not verify what api-int serves: withheld, with the reason.
+    stale = okd_trust.repair_kubeconfig(examples.NODE_KUBECONFIG, node.ca_bundle(), cluster="local",
+                                        serving_chain=examples.API_INT_SERVING_CHAIN, at=AT)
+    assert not stale.verified and "does not verify" in stale.verification
+
+
 def test_bundle_sequence_protocol(cluster):
     assert len(cluster) == 5
     assert [c.sha256 for c in cluster] == [c.sha256 for c in cluster.certificates]

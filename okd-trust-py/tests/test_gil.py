@@ -5,6 +5,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 import okd_trust
 from okd_trust import examples
 
@@ -39,10 +41,23 @@ def test_concurrent_diagnose():
         assert set(pool.map(work, range(16))) == {"broken"}
 
 
-def test_python_threads_run_inside_verify():
-    """With a switch interval far longer than the test, the main thread never hands the GIL over
-    by itself: the spinner thread advances only if verify() releases it."""
+def _verify():
     chain, roots = inputs()
+    return lambda: okd_trust.verify(chain, roots, server_name=examples.SERVER_NAME, at=AT)
+
+
+def _diagnose():
+    kubeconfigs = {"k": examples.NODE_KUBECONFIG}
+    cluster_cas = {"c": examples.CLUSTER_CA_BUNDLE}
+    return lambda: okd_trust.diagnose(kubeconfigs, cluster_cas=cluster_cas,
+                                      serving_chain=examples.API_INT_SERVING_CHAIN, at=AT)
+
+
+@pytest.mark.parametrize("make_call", [_verify, _diagnose], ids=["verify", "diagnose"])
+def test_python_threads_run_inside_the_call(make_call):
+    """With a switch interval far longer than the test, the main thread never hands the GIL over
+    by itself: the spinner thread advances only if the call releases it."""
+    call = make_call()
     old = sys.getswitchinterval()
     sys.setswitchinterval(10.0)
     try:
@@ -61,7 +76,7 @@ def test_python_threads_run_inside_verify():
         started.wait()
         before = ticks[0]
         for _ in range(200):
-            okd_trust.verify(chain, roots, server_name=examples.SERVER_NAME, at=AT)
+            call()
         progressed = ticks[0] - before
         stop.set()
         t.join()

@@ -35,6 +35,7 @@ from ._native import (
     Verdict,
     __version__,
     diagnose,
+    repair_kubeconfig,
     verify,
 )
 
@@ -57,5 +58,6 @@ __all__ = [
     "__version__",
     "diagnose",
     "examples",
+    "repair_kubeconfig",
     "verify",
 ]

@@ -84,6 +84,18 @@ class Certificate:
     def is_self_signed(self) -> bool:
         """Whether the certificate signed itself."""
     @property
+    def is_self_issued(self) -> bool:
+        """Whether issuer and subject are the same name."""
+    @property
+    def key_usage(self) -> Optional[List[str]]:
+        """The Key Usage bits set, by RFC 5280 name; None without the extension."""
+    @property
+    def extended_key_usage(self) -> Optional[List[str]]:
+        """The Extended Key Usage purposes (names or dotted OIDs); None without the extension."""
+    @property
+    def unhandled_critical_extensions(self) -> List[str]:
+        """Critical extensions Go does not understand, as dotted OIDs."""
+    @property
     def subject_key_id(self) -> Optional[str]:
         """Subject Key Identifier, colon hex."""
     @property
@@ -350,6 +362,7 @@ def verify(
     at: Time = None,
     profile: str = "kubelet",
     intermediates: Optional[Chain] = None,
+    usages: Optional[Sequence[str]] = None,
 ) -> Verdict:
     """Whether a client holding `roots` trusts the server presenting `chain` (GIL released)."""
 
@@ -365,3 +378,16 @@ def diagnose(
     warn_days: int = 30,
 ) -> Diagnosis:
     """Runs the doctor on labelled inputs (GIL released)."""
+
+def repair_kubeconfig(
+    kubeconfig: Union[Content, Kubeconfig],
+    bundle: Roots,
+    *,
+    cluster: Optional[str] = None,
+    serving_chain: Optional[Chain] = None,
+    server_name: Optional[str] = None,
+    at: Time = None,
+    source: str = "kubeconfig",
+) -> KubeconfigRepair:
+    """The kubeconfig trusting exactly `bundle`, checked as the doctor checks its repairs: write
+    `new_text` only when `verified` (GIL released)."""

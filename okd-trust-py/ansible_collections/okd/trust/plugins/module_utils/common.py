@@ -104,48 +104,30 @@ def repair_kubeconfig(text, label, wanted, cluster=None, state="union", prune_ex
                       serving_chain=None, server_name=None, at=None):
     """The kubeconfig text trusting the new bundle, checked before anything may be written.
 
-    Returns a dict: text, changed, cluster, old_bundle, new_bundle, verdict (or None). Raises
-    TrustError when the input is unreadable, the edit is unsafe, or the result fails a check.
+    The checks are the core's (okd_trust.repair_kubeconfig): a minimal-diff edit that re-parses,
+    passes client-go's validation and, with a serving chain, verifies it. Returns a dict: text,
+    changed, cluster, old_bundle, new_bundle, verdict (or None). Raises TrustError when the input
+    is unreadable, or a change is needed but is unsafe or fails a check.
     """
     try:
         config = okd_trust.Kubeconfig.parse(text)
-    except okd_trust.Error as e:
-        raise TrustError(describe_error(label, e))
-    try:
         cluster = cluster or config.current_cluster
         if cluster is None:
             raise TrustError("%s: no current cluster; set the cluster option" % label)
         current = config.ca_bundle(cluster)
         bundle = new_bundle(current, wanted, state, prune_expired, at)
-        new_text = config.with_ca_bundle(bundle, cluster)
+        repair = okd_trust.repair_kubeconfig(config, bundle, cluster=cluster, serving_chain=serving_chain,
+                                             server_name=server_name, at=at, source=label)
     except okd_trust.Error as e:
         raise TrustError(describe_error(label, e))
-    original = text if isinstance(text, str) else text.decode("utf-8", "replace")
-    changed = new_text != original
+    changed = repair.new_text != repair.old_text
+    if changed and not repair.verified:
+        raise TrustError("%s: refusing to write: %s" % (label, repair.verification))
     verdict = None
-    if changed:
-        # Verify before write: the new text re-parses, client-go finds nothing new, and the new
-        # bundle verifies what api-int serves.
-        try:
-            edited = okd_trust.Kubeconfig.parse(new_text)
-        except okd_trust.Error as e:
-            raise TrustError("%s: the edited kubeconfig does not re-parse: %s" % (label, e))
-        new_problems = [p for p in edited.validate() if p not in config.validate()]
-        if new_problems:
-            raise TrustError("%s: the edit would make client-go reject the file: %s" % (label, "; ".join(new_problems)))
     if serving_chain is not None:
-        name = server_name or config.server_name(cluster)
-        try:
-            verdict = verify_chain(bundle, serving_chain, name, at)
-        except okd_trust.Error as e:
-            raise TrustError("serving_chain: %s" % e)
-        if changed and not verdict.trusted:
-            raise TrustError(
-                "%s: refusing to write: the new CA bundle does not verify the api-int serving chain for %s: %s"
-                % (label, name, verdict.reason)
-            )
+        verdict = verify_chain(bundle, serving_chain, server_name or config.server_name(cluster), at)
     return {
-        "text": new_text,
+        "text": repair.new_text or repair.old_text,
         "changed": changed,
         "cluster": cluster,
         "old_bundle": current,

@@ -69,7 +69,10 @@ attributes:
     support: full
     details: The diff lists certificates by subject, SHA-256 fingerprint and expiry.
   platform:
+    support: full
     platforms: posix
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 seealso:
   - module: okd.trust.kubeconfig_ca
   - plugin: okd.trust.ca_bundle_union
@@ -183,12 +186,16 @@ def main():
         if exists:
             with open(path, "rb") as f:
                 data = f.read()
-            try:
-                current = okd_trust.CaBundle.from_pem(data)
-                skipped = [str(w) for w in current.warnings]
-            except okd_trust.ParseError as e:
-                if p["state"] != "exact":
-                    raise TrustError("%s: %s (use state=exact to replace it)" % (path, e))
+            if b"-----BEGIN" not in data:
+                # Empty or only comments (a fresh anchor file): nothing trusted yet, nothing to keep.
+                current = okd_trust.CaBundle.from_certificates([])
+            else:
+                try:
+                    current = okd_trust.CaBundle.from_pem(data)
+                    skipped = [str(w) for w in current.warnings]
+                except okd_trust.ParseError as e:
+                    if p["state"] != "exact":
+                        raise TrustError("%s: %s (use state=exact to replace it)" % (path, e))
         bundle = new_bundle(current, wanted, p["state"], p["prune_expired"], p["at"])
         changed = current is None or list(current) != list(bundle)
         verdict = None
@@ -204,8 +211,8 @@ def main():
         module.fail_json(msg="%s; nothing was written" % to_text(e))
     except okd_trust.Error as e:
         module.fail_json(msg="%s; nothing was written" % to_text(e))
-    except ValueError as e:
-        module.fail_json(msg="at: %s" % to_text(e))
+    except ValueError as e:  # an argument okd_trust refused, e.g. a malformed `at`
+        module.fail_json(msg="invalid argument: %s; nothing was written" % to_text(e))
 
     out = dict(
         changed=changed,

@@ -78,7 +78,10 @@ attributes:
     support: full
     details: The diff lists certificates by subject, SHA-256 fingerprint and expiry, never base64.
   platform:
+    support: full
     platforms: posix
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 seealso:
   - module: okd.trust.ca_bundle
   - module: okd.trust.trust_info
@@ -218,8 +221,8 @@ def main():
         )
     except TrustError as e:
         module.fail_json(msg="%s; nothing was written" % to_text(e))
-    except ValueError as e:  # a malformed `at`
-        module.fail_json(msg="at: %s" % to_text(e))
+    except ValueError as e:  # an argument okd_trust refused, e.g. a malformed `at`
+        module.fail_json(msg="invalid argument: %s; nothing was written" % to_text(e))
 
     changed = result["changed"]
     out = dict(

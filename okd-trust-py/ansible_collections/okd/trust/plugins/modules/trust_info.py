@@ -57,7 +57,10 @@ attributes:
   diff_mode:
     support: none
   platform:
+    support: full
     platforms: posix
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 seealso:
   - module: okd.trust.kubeconfig_ca
   - plugin: okd.trust.diagnose
@@ -70,7 +73,7 @@ EXAMPLES = r"""
 - name: Audit a node against the cluster's load-balancer serving CA
   okd.trust.trust_info:
     cluster_cas:
-      openshift-config-managed/loadbalancer-serving-ca: "{{ lb_serving_ca_pem }}"
+      openshift-kube-apiserver-operator/loadbalancer-serving-ca: "{{ lb_serving_ca_pem }}"
     serving_chain: "{{ api_int_chain_pem }}"
   register: trust
 
