@@ -194,10 +194,13 @@ pub fn encode(label: &str, der: &[u8]) -> String {
     out.push_str("-----BEGIN ");
     out.push_str(label);
     out.push_str("-----\n");
-    // The body is ASCII, so splitting it into 64-byte chunks never splits a character.
-    for line in body.as_bytes().chunks(64) {
-        out.push_str(&String::from_utf8_lossy(line));
+    // The body is ASCII, so every 64-byte boundary is a character boundary.
+    let mut rest = body.as_str();
+    while !rest.is_empty() {
+        let (line, tail) = rest.split_at(rest.len().min(64));
+        out.push_str(line);
         out.push('\n');
+        rest = tail;
     }
     out.push_str("-----END ");
     out.push_str(label);

@@ -58,6 +58,7 @@ fn parse_failures_match_go() {
     let mut failed = BTreeSet::new();
     let mut unexpected = Vec::new();
     let mut bettertls_leaf_failures = 0;
+    let mut names_checked = 0;
     for case in suite["testcases"].as_array().unwrap() {
         let id = case["id"].as_str().unwrap();
         let mut certs: Vec<(&str, usize, &str)> = Vec::new();
@@ -68,7 +69,13 @@ fn parse_failures_match_go() {
         }
         certs.push(("leaf", 0, case["peer_certificate"].as_str().unwrap()));
         for (role, i, pem) in certs {
-            let Err(e) = Certificate::from_pem(pem.as_bytes()) else { continue };
+            let e = match Certificate::from_pem(pem.as_bytes()) {
+                Ok(cert) => {
+                    names_checked += same_names_as_x509_cert(&cert, &format!("{id} {role}#{i}"));
+                    continue;
+                }
+                Err(e) => e,
+            };
             if id.starts_with("bettertls::") && role == "leaf" {
                 // SAN-smuggling leaves with IP entries of odd lengths or URIs Go's url.Parse
                 // refuses: Go cannot parse them either, and its verdict is FAILURE.
@@ -87,4 +94,19 @@ fn parse_failures_match_go() {
     let missing: Vec<_> = expected.difference(&failed).collect();
     assert!(missing.is_empty(), "certificates Go refuses but we parse: {missing:?}");
     assert!(bettertls_leaf_failures > 0);
+    assert!(names_checked > 10_000, "{names_checked}");
+}
+
+/// Subject and issuer read exactly as x509-cert's RFC 4514 formatter writes them (the common
+/// attributes take a shortcut past its name database; the text must not change).
+fn same_names_as_x509_cert(cert: &Certificate, what: &str) -> usize {
+    use der::Decode as _;
+    let mut checked = 0;
+    for (ours, raw) in [(cert.subject(), cert.raw_subject()), (cert.issuer(), cert.raw_issuer())] {
+        if let Ok(name) = x509_cert::name::Name::from_der(raw) {
+            assert_eq!(ours, name.to_string(), "{what}");
+            checked += 1;
+        }
+    }
+    checked
 }

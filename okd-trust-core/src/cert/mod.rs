@@ -462,11 +462,60 @@ pub fn colon_hex(bytes: &[u8]) -> String {
     out
 }
 
-/// A Name as RFC 4514 text, through x509-cert's formatter; a Name it cannot decode (Go is more
-/// lenient, e.g. about the order of a multi-valued RDN) is shown as `#` and its DER in hex.
+/// A Name as RFC 4514 text, as x509-cert's formatter writes it; a Name it cannot decode (Go is
+/// more lenient, e.g. about the order of a multi-valued RDN) is shown as `#` and its DER in hex.
 fn name_string(der: &[u8]) -> String {
-    match x509_cert::name::Name::from_der(der) {
-        Ok(name) => name.to_string(),
-        Err(_) => format!("#{}", der.iter().map(|b| format!("{b:02x}")).collect::<String>()),
+    let Ok(name) = x509_cert::name::Name::from_der(der) else {
+        return format!("#{}", der.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    };
+    // RFC 4514 writes the RDNs last first.
+    let rdns: Vec<_> = name.iter_rdn().collect();
+    let mut out = String::with_capacity(der.len());
+    for (i, rdn) in rdns.iter().rev().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for (j, attribute) in rdn.iter().enumerate() {
+            if j > 0 {
+                out.push('+');
+            }
+            match plain_common_attribute(attribute) {
+                Some((key, value)) => {
+                    out.push_str(key);
+                    out.push('=');
+                    out.push_str(value);
+                }
+                None => {
+                    use std::fmt::Write as _;
+                    let _ = write!(out, "{attribute}");
+                }
+            }
+        }
     }
+    out
+}
+
+/// `CN`, `OU`, `O`, `C`, `L` or `ST` with a string value that RFC 4514 writes as it is: nearly every
+/// attribute of a cluster CA, written without x509-cert's lookup of the name in const-oid's whole
+/// database (a linear search per attribute, and reports name the same CAs on every node). Anything
+/// else goes through x509-cert's formatter, so the text is the same either way.
+fn plain_common_attribute(attribute: &x509_cert::attr::AttributeTypeAndValue) -> Option<(&'static str, &str)> {
+    const COMMON: [(ObjectIdentifier, &str); 6] = [
+        (ObjectIdentifier::new_unwrap("2.5.4.3"), "CN"),
+        (ObjectIdentifier::new_unwrap("2.5.4.11"), "OU"),
+        (ObjectIdentifier::new_unwrap("2.5.4.10"), "O"),
+        (ObjectIdentifier::new_unwrap("2.5.4.6"), "C"),
+        (ObjectIdentifier::new_unwrap("2.5.4.7"), "L"),
+        (ObjectIdentifier::new_unwrap("2.5.4.8"), "ST"),
+    ];
+    let key = COMMON.iter().find(|(oid, _)| *oid == attribute.oid)?.1;
+    use der::Tagged as _;
+    if !matches!(attribute.value.tag(), der::Tag::PrintableString | der::Tag::Utf8String) {
+        return None;
+    }
+    let value = std::str::from_utf8(attribute.value.value()).ok()?;
+    // Characters valid in a PrintableString that RFC 4514 never escapes; spaces only inside.
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '.' | ':' | '/' | '(' | ')' | '=' | '?');
+    let spaced = value.starts_with(' ') || value.ends_with(' ');
+    (!value.is_empty() && !spaced && value.chars().all(plain)).then_some((key, value))
 }

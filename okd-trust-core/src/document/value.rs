@@ -65,6 +65,12 @@ fn scalar(text: &str, style: Style, tag: Option<&str>) -> Value {
 
 /// Integers (decimal, `0x`, `0o`, `0b`, `_` separators) and finite decimal floats; anything else stays text.
 fn number(text: &str) -> Option<Number> {
+    // Most plain scalars are words or base64 (a CA bundle is kilobytes of it): turn them away by
+    // their first byte outside a number's alphabet, before anything is copied.
+    let alphabet = |b: u8| b.is_ascii_hexdigit() || matches!(b, b'x' | b'o' | b'_' | b'.' | b'+' | b'-');
+    if !text.bytes().all(alphabet) {
+        return None;
+    }
     let cleaned: String = text.chars().filter(|&c| c != '_').collect();
     let (negative, digits) = match cleaned.strip_prefix('-') {
         Some(rest) => (true, rest),
