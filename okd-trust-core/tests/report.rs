@@ -106,11 +106,12 @@ fn json_has_the_documented_shape() {
     assert_eq!(value["verdict"], "broken");
     assert_eq!(value["at"], "2024-05-01T00:00:00Z");
     let finding = &value["findings"][0];
-    for key in ["code", "severity", "source", "message", "certificates", "details"] {
+    for key in ["code", "severity", "source", "message", "evidence"] {
         assert!(finding.get(key).is_some(), "finding lacks {key}");
     }
+    assert!(finding["evidence"]["details"].is_object());
     for key in ["subject", "sha256", "not_before", "not_after"] {
-        assert!(finding["certificates"][0].get(key).is_some(), "certificate lacks {key}");
+        assert!(finding["evidence"]["certificates"][0].get(key).is_some(), "certificate lacks {key}");
     }
     let repair = &value["plan"]["kubeconfigs"][0];
     for key in ["source", "cluster", "verified", "verification", "added", "removed", "new_text"] {

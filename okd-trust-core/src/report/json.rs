@@ -26,6 +26,12 @@ struct FindingView<'a> {
     severity: &'static str,
     source: &'a str,
     message: &'a str,
+    evidence: EvidenceView<'a>,
+}
+
+/// What a finding rests on: the certificates involved, and further facts by name.
+#[derive(Serialize)]
+struct EvidenceView<'a> {
     certificates: Vec<CertView<'a>>,
     details: serde_json::Map<String, serde_json::Value>,
 }
@@ -87,8 +93,10 @@ fn finding(f: &Finding) -> FindingView<'_> {
         severity: f.severity.as_str(),
         source: &f.source,
         message: &f.message,
-        certificates: certs(&f.certificates),
-        details: f.details.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect(),
+        evidence: EvidenceView {
+            certificates: certs(&f.certificates),
+            details: f.details.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect(),
+        },
     }
 }
 

@@ -38,8 +38,10 @@
 //!       "severity": "error" | "warning" | "info",
 //!       "source": "/var/lib/kubelet/kubeconfig",        // the input it is about
 //!       "message": "kubelet will not trust api-int: ...",
-//!       "certificates": [{"subject", "sha256", "not_before", "not_after"}],
-//!       "details": {"cluster": "local"}                 // string -> string, per code
+//!       "evidence": {                                   // what the finding rests on
+//!         "certificates": [{"subject", "sha256", "not_before", "not_after"}],
+//!         "details": {"cluster": "local"}               // string -> string, per code
+//!       }
 //!     }
 //!   ],
 //!   "plan": {

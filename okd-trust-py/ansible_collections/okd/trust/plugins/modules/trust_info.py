@@ -90,7 +90,7 @@ verdict:
   type: str
   sample: broken
 findings:
-  description: Every problem found, most severe first (code, severity, source, message, certificates, details).
+  description: Every problem found, most severe first (code, severity, source, message, and evidence with the certificates involved and further details).
   returned: success
   type: list
   elements: dict
