@@ -451,6 +451,29 @@ fn legacy_signer_secret_is_flagged() {
 }
 
 #[test]
+fn the_signer_secret_certificate_is_judged_too() {
+    let dir = TempDir::new("secret-cert");
+    let signer = CertBuilder::ca(okd::LB_SIGNER)
+        .organizational_unit("openshift")
+        .key(Key::RsaA)
+        .serial(0x1001)
+        .validity(AT_UNIX - days(3650) + days(20), AT_UNIX + days(20))
+        .self_signed();
+    let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
+    let indented: String = signer.pem().lines().map(|l| format!("    {l}\n")).collect();
+    let secret = dir.write(
+        "signer.yaml",
+        &format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: loadbalancer-serving-signer\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: |\n{indented}"
+        ),
+    );
+    let (code, report) = doctor_json(&["--kubeconfig", p(&kubeconfig), "--signer-secret", p(&secret)]);
+    assert_eq!(codes(&report), ["cert-expiring-soon"], "{report:#}");
+    assert_eq!(report["findings"][0]["source"], p(&secret));
+    assert_eq!(code, 1);
+}
+
+#[test]
 fn backup_keeps_the_original() {
     let dir = TempDir::new("backup");
     let original = kubeconfig_trusting(&old_pem());

@@ -314,6 +314,12 @@ pub(super) fn certificates(input: &DoctorInput, nodes: &[NodeTrust<'_>]) -> Vec<
     if let Some(chain) = &input.serving_chain {
         out.extend(chain.value.iter().map(|c| (chain.label.clone(), c.clone())));
     }
+    // The signer itself: its expiry, and its notBefore (a re-keyed signer is the incident).
+    if let Some(secret) = &input.signer_secret
+        && let Some(Ok(signer)) = secret.value.get("tls.crt").map(CaBundle::from_pem)
+    {
+        out.extend(signer.iter().map(|c| (secret.label.clone(), c.clone())));
+    }
     out
 }
 
