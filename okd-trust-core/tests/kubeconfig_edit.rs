@@ -256,6 +256,70 @@ proptest! {
     }
 }
 
+/// A kubeconfig as JSON, the way the machine-config daemon and other tools lay it out: compact or
+/// indented by `indent` spaces, keys in either order, with `\n` or `\r\n`.
+fn json_kubeconfig(names: &[&str], b64: &str, indent: Option<usize>, data_first: bool, crlf: bool) -> String {
+    let clusters: Vec<serde_json::Value> = names
+        .iter()
+        .map(|name| {
+            let server = serde_json::json!(format!("https://api-int.{name}.example.com:6443"));
+            let mut cluster = serde_json::Map::new();
+            if data_first {
+                cluster.insert("certificate-authority-data".into(), b64.into());
+                cluster.insert("server".into(), server);
+            } else {
+                cluster.insert("server".into(), server);
+                cluster.insert("certificate-authority-data".into(), b64.into());
+            }
+            serde_json::json!({"name": name, "cluster": cluster})
+        })
+        .collect();
+    let config = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": clusters,
+        "contexts": [{"name": "ctx", "context": {"cluster": names[0], "user": "u"}}],
+        "current-context": "ctx",
+        "users": [{"name": "u", "user": {"token": "t"}}],
+    });
+    let text = match indent {
+        None => serde_json::to_string(&config).unwrap(),
+        Some(width) => {
+            let indent = " ".repeat(width);
+            let mut out = Vec::new();
+            let formatter = serde_json::ser::PrettyFormatter::with_indent(indent.as_bytes());
+            let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+            serde::Serialize::serialize(&config, &mut serializer).unwrap();
+            String::from_utf8(out).unwrap()
+        }
+    } + "\n";
+    if crlf { text.replace('\n', "\r\n") } else { text }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    #[test]
+    fn json_edit_reparses_to_the_new_bundle_and_keeps_every_other_byte(
+        count in 1usize..4,
+        target in 0usize..4,
+        indent in prop_oneof![Just(None), (1usize..5).prop_map(Some)],
+        data_first in any::<bool>(),
+        crlf in any::<bool>(),
+        picks in proptest::collection::vec(0usize..8, 1..6),
+    ) {
+        let names = &["alpha", "beta", "gamma", "delta"][..count];
+        let text = json_kubeconfig(names, &old_data(), indent, data_first, crlf);
+        let certs: Vec<_> = served().iter().cloned().collect();
+        let bundle = CaBundle::from_certificates(picks.iter().map(|&i| certs[i % certs.len()].clone()));
+        let cluster = names[target % names.len()];
+        let current = Kubeconfig::parse(text.as_bytes()).unwrap().ca_bundle(cluster).unwrap().unwrap();
+        prop_assume!(current.iter().map(|c| c.der()).ne(bundle.iter().map(|c| c.der())), "already the same bundle");
+        let edited = assert_minimal_edit(&text, cluster, &bundle);
+        prop_assert!(serde_json::from_str::<serde_json::Value>(&edited).is_ok(), "still JSON");
+    }
+}
+
 #[test]
 fn a_byte_order_mark_is_kept() {
     let text = format!("\u{feff}{}", okd_trust::examples::NODE_KUBECONFIG);
