@@ -119,7 +119,9 @@ pub fn verify(data: &[u8]) {
     let _ = kubelet.to_string();
 }
 
-/// The doctor end to end on a fuzzed kubeconfig against the built-in cluster, with every renderer.
+/// The doctor end to end on a fuzzed kubeconfig against the built-in cluster, with every renderer:
+/// each repair starts from the input byte for byte (a byte-order mark included) and, when
+/// verified, parses.
 pub fn doctor(data: &[u8]) {
     let Ok(config) = Kubeconfig::parse(data) else { return };
     let mut input = DoctorInput::new(Timestamp::from_unix_seconds(1_714_521_600));
@@ -128,6 +130,9 @@ pub fn doctor(data: &[u8]) {
     input.serving_chain = Some(Labelled::new("api-int", example_chain()));
     let diagnosis = diagnose::diagnose(&input);
     let _ = (report::text(&diagnosis), report::json(&diagnosis), report::prometheus(&diagnosis));
+    for repair in &diagnosis.plan.kubeconfigs {
+        assert_eq!(repair.old_text.as_bytes(), data, "the repair starts from the file exactly as read");
+    }
     for repair in diagnosis.plan.kubeconfigs.iter().filter(|r| r.verified) {
         assert!(Kubeconfig::parse(repair.new_text.as_bytes()).is_ok(), "a verified repair parses");
     }
