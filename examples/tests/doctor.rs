@@ -110,6 +110,15 @@ fn chain_from(signer: &Issued, domain: &str) -> (Issued, String) {
     (leaf, pem)
 }
 
+/// The cluster after the incident's upgrade, written into `dir`: its CA bundle (old signers plus
+/// the re-keyed one), and the chain api-int serves from the re-keyed signer (path and PEM).
+fn rotated_cluster(dir: &TempDir) -> (PathBuf, PathBuf, String) {
+    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
+    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
+    let chain = dir.write("chain.pem", &chain_pem);
+    (cluster, chain, chain_pem)
+}
+
 /// The raw `certificate-authority-data` of the current cluster.
 fn ca_data(text: &str) -> String {
     let config = Kubeconfig::parse(text.as_bytes()).unwrap();
@@ -187,9 +196,7 @@ fn healthy_cluster_exit_0_and_fix_writes_nothing() {
 fn the_incident_is_diagnosed_and_fixed() {
     let dir = TempDir::new("incident");
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
-    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
-    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
-    let chain = dir.write("chain.pem", &chain_pem);
+    let (cluster, chain, chain_pem) = rotated_cluster(&dir);
     let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
     let (code, report) = doctor_json(&args);
     assert_eq!(codes(&report), ["ca-not-propagated", "kubeconfig-untrusted-serving-chain", "signer-recently-rotated"]);
@@ -243,9 +250,7 @@ fn both_kubeconfigs_stale_are_both_fixed() {
     let dir = TempDir::new("both");
     let bootstrap = dir.write("etc-kubernetes-kubeconfig", &kubeconfig_trusting(&old_pem()));
     let kubelet = dir.write("var-lib-kubelet-kubeconfig", &kubeconfig_trusting(&old_pem()));
-    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
-    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
-    let chain = dir.write("chain.pem", &chain_pem);
+    let (cluster, chain, chain_pem) = rotated_cluster(&dir);
     let args = [
         "--kubeconfig",
         p(&bootstrap),
@@ -268,9 +273,7 @@ fn only_one_stale_kubeconfig_is_fixed_and_the_other_left_alone() {
     let dir = TempDir::new("one");
     let bootstrap = dir.write("etc-kubernetes-kubeconfig", &kubeconfig_trusting(&old_pem()));
     let kubelet = dir.write("var-lib-kubelet-kubeconfig", &kubeconfig_trusting(&rotated_pem()));
-    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
-    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
-    let chain = dir.write("chain.pem", &chain_pem);
+    let (cluster, chain, chain_pem) = rotated_cluster(&dir);
     let args = [
         "--kubeconfig",
         p(&bootstrap),
@@ -301,9 +304,7 @@ fn only_one_stale_kubeconfig_is_fixed_and_the_other_left_alone() {
 fn json_kubeconfig_is_fixed_in_place() {
     let dir = TempDir::new("json");
     let kubeconfig = dir.write("kubeconfig.json", &json_kubeconfig_trusting(&old_pem()));
-    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
-    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
-    let chain = dir.write("chain.pem", &chain_pem);
+    let (cluster, chain, chain_pem) = rotated_cluster(&dir);
     let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
     let (code, report) = doctor_json(&args);
     assert_eq!(code, 1);
@@ -316,9 +317,7 @@ fn json_kubeconfig_is_fixed_in_place() {
 fn crlf_kubeconfig_keeps_its_line_endings() {
     let dir = TempDir::new("crlf");
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()).replace('\n', "\r\n"));
-    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
-    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
-    let chain = dir.write("chain.pem", &chain_pem);
+    let (cluster, chain, chain_pem) = rotated_cluster(&dir);
     let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
     assert_eq!(doctor_json(&args).0, 1);
     let after = fix_twice(&args, &[&kubeconfig], &chain_pem);
@@ -329,9 +328,7 @@ fn crlf_kubeconfig_keeps_its_line_endings() {
 fn byte_order_mark_is_kept_once() {
     let dir = TempDir::new("bom");
     let kubeconfig = dir.write("kubeconfig", &format!("\u{feff}{}", kubeconfig_trusting(&old_pem())));
-    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
-    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
-    let chain = dir.write("chain.pem", &chain_pem);
+    let (cluster, chain, chain_pem) = rotated_cluster(&dir);
     let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
     assert_eq!(doctor_json(&args).0, 1);
     let after = fix_twice(&args, &[&kubeconfig], &chain_pem);
@@ -346,9 +343,7 @@ fn kubeconfig_with_a_ca_path_is_reported_not_edited() {
          contexts:\n- name: kubelet\n  context:\n    cluster: local\n    user: kubelet\ncurrent-context: kubelet\nusers:\n- name: kubelet\n  user:\n    token: t\n"
     );
     let kubeconfig = dir.write("kubeconfig", &text);
-    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
-    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
-    let chain = dir.write("chain.pem", &chain_pem);
+    let (cluster, chain, _) = rotated_cluster(&dir);
     let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain), "--fix"];
     let (code, report) = doctor_json(&args);
     assert!(codes(&report).contains(&"ca-path-unresolved".to_owned()), "{report:#}");
@@ -483,9 +478,7 @@ fn backup_keeps_the_original() {
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&kubeconfig, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
-    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
-    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
-    let chain = dir.write("chain.pem", &chain_pem);
+    let (cluster, chain, chain_pem) = rotated_cluster(&dir);
     let args = [
         "--kubeconfig",
         p(&kubeconfig),
