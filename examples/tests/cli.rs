@@ -2,12 +2,14 @@
 //! temporary directory, made from the library's embedded example cluster and the testkit.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
+use common::TempDir;
 use okd_trust::{Kubeconfig, examples};
 use okd_trust_testkit::{CertBuilder, Key, days};
 use serde_json::{Value, json};
@@ -15,24 +17,7 @@ use serde_json::{Value, json};
 const AT: &str = "2024-05-01T00:00:00Z";
 const API_INT: &str = "api-int.ocp.example.com";
 
-/// A fresh directory under the system's temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
 impl TempDir {
-    fn new(test: &str) -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("okd-trust-cli-{}-{n}-{test}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn write(&self, name: &str, contents: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, contents).unwrap();
-        path
-    }
-
     /// The example cluster's files: the node's stale CA, the cluster's bundle, the served chain.
     fn example_cluster(&self) -> (PathBuf, PathBuf, PathBuf) {
         (
@@ -40,12 +25,6 @@ impl TempDir {
             self.write("cluster-ca.pem", examples::CLUSTER_CA_BUNDLE),
             self.write("chain.pem", examples::API_INT_SERVING_CHAIN),
         )
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -103,7 +82,7 @@ fn split_pem(text: &str) -> Vec<String> {
 
 #[test]
 fn the_incident_old_ca_only_is_untrusted() {
-    let dir = TempDir::new("incident");
+    let dir = TempDir::new("cli", "incident");
     let (node_ca, _, chain) = dir.example_cluster();
     let out = verify(&node_ca, &chain, &["--at", AT, "--dns-name", API_INT]);
     assert_eq!(code(&out), 1, "{}{}", stdout(&out), stderr(&out));
@@ -115,7 +94,7 @@ fn the_incident_old_ca_only_is_untrusted() {
 
 #[test]
 fn the_cluster_bundle_is_trusted() {
-    let dir = TempDir::new("trusted");
+    let dir = TempDir::new("cli", "trusted");
     let (_, cluster_ca, chain) = dir.example_cluster();
     let out = verify(&cluster_ca, &chain, &["--at", AT, "--dns-name", API_INT]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
@@ -127,7 +106,7 @@ fn the_cluster_bundle_is_trusted() {
 
 #[test]
 fn intermediates_and_ip_options_are_accepted() {
-    let dir = TempDir::new("options");
+    let dir = TempDir::new("cli", "options");
     let (_, cluster_ca, chain) = dir.example_cluster();
     let leaf_only = dir.write("leaf.pem", &split_pem(examples::API_INT_SERVING_CHAIN)[0]);
     let out = verify(&cluster_ca, &leaf_only, &["--intermediates", path(&chain), "--at", AT, "--dns-name", API_INT]);
@@ -143,7 +122,7 @@ fn intermediates_and_ip_options_are_accepted() {
 
 #[test]
 fn a_wrong_name_is_untrusted() {
-    let dir = TempDir::new("wrong-name");
+    let dir = TempDir::new("cli", "wrong-name");
     let (_, cluster_ca, chain) = dir.example_cluster();
     let out = verify(&cluster_ca, &chain, &["--at", AT, "--dns-name", "api.ocp.example.com"]);
     assert_eq!(code(&out), 1, "{}{}", stdout(&out), stderr(&out));
@@ -158,7 +137,7 @@ fn a_wrong_name_is_untrusted() {
 
 #[test]
 fn json_output_has_the_documented_shape() {
-    let dir = TempDir::new("json");
+    let dir = TempDir::new("cli", "json");
     let (node_ca, cluster_ca, chain) = dir.example_cluster();
 
     let out = verify(&cluster_ca, &chain, &["--at", AT, "--dns-name", API_INT, "--format", "json"]);
@@ -214,7 +193,7 @@ fn s_client_output() -> String {
 
 #[test]
 fn openssl_s_client_output_is_a_valid_chain() {
-    let dir = TempDir::new("s-client");
+    let dir = TempDir::new("cli", "s-client");
     let (_, cluster_ca, _) = dir.example_cluster();
     let s_client = dir.write("s_client.txt", &s_client_output());
     let out = verify(&cluster_ca, &s_client, &["--at", AT, "--dns-name", API_INT]);
@@ -231,7 +210,7 @@ fn openssl_s_client_output_is_a_valid_chain() {
 
 #[test]
 fn bad_input_exits_2_with_a_message() {
-    let dir = TempDir::new("bad-input");
+    let dir = TempDir::new("cli", "bad-input");
     let (_, cluster_ca, chain) = dir.example_cluster();
     let missing = dir.0.join("missing.pem");
     let garbage = dir.write("garbage.pem", "this is not a certificate\n");

@@ -4,10 +4,12 @@
 //! changes nothing.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
+use common::TempDir;
 use okd_trust::verify::{self, VerifyOptions};
 use okd_trust::{CaBundle, Kubeconfig, Timestamp, examples};
 use okd_trust_testkit::okd::{self, DOMAIN};
@@ -18,30 +20,6 @@ const AT: &str = "2024-05-01T00:00:00Z";
 /// 2024-05-01T00:00:00Z.
 const AT_UNIX: i64 = 1_714_521_600;
 const API_INT: &str = "api-int.ocp.example.com";
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("okd-trust-doctor-{}-{n}-{test}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn write(&self, name: &str, contents: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, contents).unwrap();
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn p(path: &Path) -> &str {
     path.to_str().unwrap()
@@ -164,7 +142,7 @@ fn fix_twice(args: &[&str], files: &[&Path], chain_pem: &str) -> Vec<String> {
 
 #[test]
 fn healthy_cluster_exit_0_and_fix_writes_nothing() {
-    let dir = TempDir::new("healthy");
+    let dir = TempDir::new("doctor", "healthy");
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
     let cluster = dir.write("cluster-ca.pem", &old_pem());
     let (_, chain_pem) = chain_from(&okd::lb_signer(), DOMAIN);
@@ -194,7 +172,7 @@ fn healthy_cluster_exit_0_and_fix_writes_nothing() {
 
 #[test]
 fn the_incident_is_diagnosed_and_fixed() {
-    let dir = TempDir::new("incident");
+    let dir = TempDir::new("doctor", "incident");
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
     let (cluster, chain, chain_pem) = rotated_cluster(&dir);
     let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
@@ -212,7 +190,7 @@ fn the_incident_is_diagnosed_and_fixed() {
 
 #[test]
 fn rotation_in_progress_is_healthy() {
-    let dir = TempDir::new("rotating");
+    let dir = TempDir::new("doctor", "rotating");
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&rotated_pem()));
     let cluster = dir.write("cluster-ca.pem", &rotated_pem());
     for signer in [okd::lb_signer(), okd::rotated_lb_signer()] {
@@ -227,7 +205,7 @@ fn rotation_in_progress_is_healthy() {
 
 #[test]
 fn expiring_signer_is_at_risk() {
-    let dir = TempDir::new("expiring");
+    let dir = TempDir::new("doctor", "expiring");
     let signer = CertBuilder::ca(okd::LB_SIGNER)
         .organizational_unit("openshift")
         .key(Key::RsaA)
@@ -247,7 +225,7 @@ fn expiring_signer_is_at_risk() {
 
 #[test]
 fn both_kubeconfigs_stale_are_both_fixed() {
-    let dir = TempDir::new("both");
+    let dir = TempDir::new("doctor", "both");
     let bootstrap = dir.write("etc-kubernetes-kubeconfig", &kubeconfig_trusting(&old_pem()));
     let kubelet = dir.write("var-lib-kubelet-kubeconfig", &kubeconfig_trusting(&old_pem()));
     let (cluster, chain, chain_pem) = rotated_cluster(&dir);
@@ -270,7 +248,7 @@ fn both_kubeconfigs_stale_are_both_fixed() {
 
 #[test]
 fn only_one_stale_kubeconfig_is_fixed_and_the_other_left_alone() {
-    let dir = TempDir::new("one");
+    let dir = TempDir::new("doctor", "one");
     let bootstrap = dir.write("etc-kubernetes-kubeconfig", &kubeconfig_trusting(&old_pem()));
     let kubelet = dir.write("var-lib-kubelet-kubeconfig", &kubeconfig_trusting(&rotated_pem()));
     let (cluster, chain, chain_pem) = rotated_cluster(&dir);
@@ -302,7 +280,7 @@ fn only_one_stale_kubeconfig_is_fixed_and_the_other_left_alone() {
 
 #[test]
 fn json_kubeconfig_is_fixed_in_place() {
-    let dir = TempDir::new("json");
+    let dir = TempDir::new("doctor", "json");
     let kubeconfig = dir.write("kubeconfig.json", &json_kubeconfig_trusting(&old_pem()));
     let (cluster, chain, chain_pem) = rotated_cluster(&dir);
     let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
@@ -315,7 +293,7 @@ fn json_kubeconfig_is_fixed_in_place() {
 
 #[test]
 fn crlf_kubeconfig_keeps_its_line_endings() {
-    let dir = TempDir::new("crlf");
+    let dir = TempDir::new("doctor", "crlf");
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()).replace('\n', "\r\n"));
     let (cluster, chain, chain_pem) = rotated_cluster(&dir);
     let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
@@ -326,7 +304,7 @@ fn crlf_kubeconfig_keeps_its_line_endings() {
 
 #[test]
 fn byte_order_mark_is_kept_once() {
-    let dir = TempDir::new("bom");
+    let dir = TempDir::new("doctor", "bom");
     let kubeconfig = dir.write("kubeconfig", &format!("\u{feff}{}", kubeconfig_trusting(&old_pem())));
     let (cluster, chain, chain_pem) = rotated_cluster(&dir);
     let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
@@ -337,7 +315,7 @@ fn byte_order_mark_is_kept_once() {
 
 #[test]
 fn kubeconfig_with_a_ca_path_is_reported_not_edited() {
-    let dir = TempDir::new("capath");
+    let dir = TempDir::new("doctor", "capath");
     let text = format!(
         "apiVersion: v1\nkind: Config\nclusters:\n- name: local\n  cluster:\n    certificate-authority: /etc/kubernetes/ca.crt\n    server: https://{API_INT}:6443\n\
          contexts:\n- name: kubelet\n  context:\n    cluster: local\n    user: kubelet\ncurrent-context: kubelet\nusers:\n- name: kubelet\n  user:\n    token: t\n"
@@ -354,7 +332,7 @@ fn kubeconfig_with_a_ca_path_is_reported_not_edited() {
 
 #[test]
 fn wrong_san_is_untrusted_and_fix_refuses_to_write() {
-    let dir = TempDir::new("san");
+    let dir = TempDir::new("doctor", "san");
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
     let cluster = dir.write("cluster-ca.pem", &rotated_pem());
     let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), "other.example.com");
@@ -378,7 +356,7 @@ fn wrong_san_is_untrusted_and_fix_refuses_to_write() {
 
 #[test]
 fn stale_multus_ca_gets_a_stopgap_patch() {
-    let dir = TempDir::new("multus");
+    let dir = TempDir::new("doctor", "multus");
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&rotated_pem()));
     let cluster = dir.write("cluster-ca.pem", &rotated_pem());
     let indented: String = old_pem().lines().map(|l| format!("    {l}\n")).collect();
@@ -411,7 +389,7 @@ fn stale_multus_ca_gets_a_stopgap_patch() {
 
 #[test]
 fn fix_exits_1_while_a_problem_it_cannot_write_remains() {
-    let dir = TempDir::new("fix-multus");
+    let dir = TempDir::new("doctor", "fix-multus");
     let before = kubeconfig_trusting(&old_pem());
     let kubeconfig = dir.write("kubeconfig", &before);
     let cluster = dir.write("cluster-ca.pem", &rotated_pem());
@@ -434,7 +412,7 @@ fn fix_exits_1_while_a_problem_it_cannot_write_remains() {
 
 #[test]
 fn legacy_signer_secret_is_flagged() {
-    let dir = TempDir::new("secret");
+    let dir = TempDir::new("doctor", "secret");
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
     let secret = dir.write(
         "signer.yaml",
@@ -447,7 +425,7 @@ fn legacy_signer_secret_is_flagged() {
 
 #[test]
 fn the_signer_secret_certificate_is_judged_too() {
-    let dir = TempDir::new("secret-cert");
+    let dir = TempDir::new("doctor", "secret-cert");
     let signer = CertBuilder::ca(okd::LB_SIGNER)
         .organizational_unit("openshift")
         .key(Key::RsaA)
@@ -470,7 +448,7 @@ fn the_signer_secret_certificate_is_judged_too() {
 
 #[test]
 fn backup_keeps_the_original() {
-    let dir = TempDir::new("backup");
+    let dir = TempDir::new("doctor", "backup");
     let original = kubeconfig_trusting(&old_pem());
     let kubeconfig = dir.write("kubeconfig", &original);
     #[cfg(unix)]
@@ -533,7 +511,7 @@ fn no_inputs_runs_the_builtin_incident() {
 
 #[test]
 fn bad_input_exits_2_naming_the_file() {
-    let dir = TempDir::new("bad");
+    let dir = TempDir::new("doctor", "bad");
     let pod = dir.write("pod.yaml", "kind: Pod\nmetadata: {}\n");
     let out = doctor(&["--kubeconfig", p(&pod)]);
     assert_eq!(out.status.code(), Some(2));
@@ -546,7 +524,7 @@ fn bad_input_exits_2_naming_the_file() {
 
 #[test]
 fn inspect_lists_every_certificate() {
-    let dir = TempDir::new("inspect");
+    let dir = TempDir::new("doctor", "inspect");
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
     let cluster = dir.write("cluster-ca.pem", &rotated_pem());
     let out = Command::new(env!("CARGO_BIN_EXE_okd-trust"))
@@ -597,7 +575,7 @@ fn connect_fetches_the_served_chain_without_trusting_it() {
         let _ = conn.complete_io(&mut socket);
     });
 
-    let dir = TempDir::new("connect");
+    let dir = TempDir::new("doctor", "connect");
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
     let cluster = dir.write("cluster-ca.pem", &rotated_pem());
     let (code, report) = doctor_json(&[
