@@ -4,7 +4,8 @@
 # Runs `okd-trust limbo` over the suite with both profiles and scores the results with the
 # suite's compare.py:
 #   - kubelet vs Go 1.26's verdicts: FAILS on any case accepted where Go rejects (false_accept),
-#     and on any case where the verifier panicked;
+#     on agreement below 9,754 of the cases both decide, on a case Go decides that it skips, and
+#     on any case where the verifier panicked;
 #   - strict vs the suite's expected_result: at least 9,719 agree, and no unexpected success
 #     outside the documented exceptions.
 # Without the suite (it lives outside the repo, in ../shared/limbo) the check is skipped, loudly.
@@ -48,7 +49,7 @@ run_profile() {
 status=0
 
 echo
-echo "== kubelet profile vs Go 1.26 (gate: false_accept must be 0)"
+echo "== kubelet profile vs Go 1.26 (gates: false_accept 0, agreement >= 9754, no case Go decides skipped)"
 run_profile kubelet
 panics=$(sed -n 's/^limbo summary:.* panics=\([0-9]*\).*/\1/p' "$target_dir/limbo-kubelet.log")
 python3 "$limbo_dir/compare.py" "$suite" "$target_dir/limbo-kubelet.json" "$limbo_dir/reference/go-1.26.json" \
@@ -60,6 +61,18 @@ if [[ -z "$false_accept" ]]; then
     status=1
 elif (( false_accept > 0 )); then
     echo "FAIL: the kubelet profile accepts $false_accept case(s) that Go rejects (listed above)"
+    status=1
+fi
+# Agreement with Go on the cases both decide (target: at least 9,754), and every case Go decides
+# is decided (none skipped).
+agree=$(sed -n 's/.*agree_with_reference=\([0-9]*\)\/.*/\1/p' <<<"$summary")
+candidate_skipped=$(sed -n 's/.*candidate_skipped=\([0-9]*\).*/\1/p' <<<"$summary")
+if [[ -z "$agree" || "$agree" -lt 9754 ]]; then
+    echo "FAIL: the kubelet profile agrees with Go on ${agree:-an unknown number of} cases (target: >= 9754)"
+    status=1
+fi
+if [[ "${candidate_skipped:-}" != "0" ]]; then
+    echo "FAIL: the kubelet profile skips ${candidate_skipped:-an unknown number of} case(s) that Go decides"
     status=1
 fi
 if [[ "${panics:-}" != "0" ]]; then
