@@ -88,29 +88,6 @@ fn items<'py>(value: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<(String, Bo
     Ok(out)
 }
 
-/// An extended key usage by Go's name (`serverAuth`, `clientAuth`, `any`, ...) or dotted OID.
-fn extended_key_usage(name: &str) -> PyResult<ExtendedKeyUsage> {
-    if name.bytes().all(|b| b.is_ascii_digit() || b == b'.') && name.contains('.') {
-        return Ok(ExtendedKeyUsage::from_oid(name));
-    }
-    [
-        ExtendedKeyUsage::Any,
-        ExtendedKeyUsage::ServerAuth,
-        ExtendedKeyUsage::ClientAuth,
-        ExtendedKeyUsage::CodeSigning,
-        ExtendedKeyUsage::EmailProtection,
-        ExtendedKeyUsage::TimeStamping,
-        ExtendedKeyUsage::OcspSigning,
-    ]
-    .into_iter()
-    .find(|eku| eku.to_string() == name || (name == "any" && *eku == ExtendedKeyUsage::Any))
-    .ok_or_else(|| {
-        PyValueError::new_err(format!(
-            "unknown extended key usage {name:?}: use a name such as \"serverAuth\" or a dotted OID"
-        ))
-    })
-}
-
 fn profile(name: &str) -> PyResult<Profile> {
     name.parse().map_err(PyValueError::new_err)
 }
@@ -205,7 +182,10 @@ pub(crate) fn verify(
     let at = timestamp(at)?;
     let profile = self::profile(profile)?;
     let usages = match usages {
-        Some(names) => names.iter().map(|n| extended_key_usage(n)).collect::<PyResult<Vec<_>>>()?,
+        Some(names) => names
+            .iter()
+            .map(|n| n.parse::<ExtendedKeyUsage>().map_err(|e| PyValueError::new_err(e.to_string())))
+            .collect::<PyResult<Vec<_>>>()?,
         None => vec![ExtendedKeyUsage::ServerAuth],
     };
     let inner = py.detach(move || {

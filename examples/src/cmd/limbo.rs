@@ -253,16 +253,8 @@ fn certificates(pems: &[String]) -> Vec<Certificate> {
         .collect()
 }
 
-/// A limbo EKU name as the core's purpose (names outside the suite's list are read as dotted OIDs).
+/// A limbo EKU name as the core's purpose (the suite's names are Go's, which the core reads; any
+/// other is taken as a dotted OID).
 fn usage(name: &str) -> ExtendedKeyUsage {
-    match name {
-        "anyExtendedKeyUsage" => ExtendedKeyUsage::Any,
-        "serverAuth" => ExtendedKeyUsage::ServerAuth,
-        "clientAuth" => ExtendedKeyUsage::ClientAuth,
-        "codeSigning" => ExtendedKeyUsage::CodeSigning,
-        "emailProtection" => ExtendedKeyUsage::EmailProtection,
-        "timeStamping" => ExtendedKeyUsage::TimeStamping,
-        "OCSPSigning" => ExtendedKeyUsage::OcspSigning,
-        other => ExtendedKeyUsage::from_oid(other),
-    }
+    name.parse().unwrap_or_else(|_| ExtendedKeyUsage::from_oid(name))
 }

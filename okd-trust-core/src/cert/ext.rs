@@ -205,6 +205,36 @@ impl ExtendedKeyUsage {
     }
 }
 
+/// An extended key usage that is neither a known name nor a dotted OID.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown extended key usage {0:?}: use a name such as \"serverAuth\" or a dotted OID")]
+pub struct UnknownExtendedKeyUsage(pub String);
+
+impl std::str::FromStr for ExtendedKeyUsage {
+    type Err = UnknownExtendedKeyUsage;
+
+    /// A purpose by the name [`Display`](fmt::Display) writes (`serverAuth`, `clientAuth`,
+    /// `anyExtendedKeyUsage` or `any`, `OCSPSigning`, ...) or by dotted OID.
+    ///
+    /// ```
+    /// use okd_trust::cert::ExtendedKeyUsage;
+    /// assert_eq!("clientAuth".parse(), Ok(ExtendedKeyUsage::ClientAuth));
+    /// assert_eq!("1.3.6.1.5.5.7.3.1".parse(), Ok(ExtendedKeyUsage::ServerAuth));
+    /// assert!("serverauth".parse::<ExtendedKeyUsage>().is_err());
+    /// ```
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        if name == "any" {
+            return Ok(ExtendedKeyUsage::Any);
+        }
+        if let Some((_, known)) = EKU_TABLE.iter().find(|(_, eku)| eku.to_string() == name) {
+            return Ok(known.clone());
+        }
+        let dotted =
+            name.contains('.') && name.split('.').all(|arc| !arc.is_empty() && arc.bytes().all(|b| b.is_ascii_digit()));
+        if dotted { Ok(ExtendedKeyUsage::from_oid(name)) } else { Err(UnknownExtendedKeyUsage(name.to_owned())) }
+    }
+}
+
 impl fmt::Display for ExtendedKeyUsage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self {

@@ -29,7 +29,7 @@ use der::Decode as _;
 
 pub use algorithm::{EcCurve, HashAlgorithm, PublicKeyAlgorithm, SignatureAlgorithm};
 pub use constraints::{GeneralSubtrees, IpConstraint, NameConstraints};
-pub use ext::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
+pub use ext::{BasicConstraints, ExtendedKeyUsage, KeyUsage, UnknownExtendedKeyUsage};
 
 use crate::pem::{self, PemError};
 use crate::{Limits, Position, Timestamp};
