@@ -97,6 +97,18 @@ fn rotated_cluster(dir: &TempDir) -> (PathBuf, PathBuf, String) {
     (cluster, chain, chain_pem)
 }
 
+/// `openshift-multus/kube-root-ca.crt` as `oc get -o yaml` prints it, still trusting only the
+/// original signers.
+fn stale_multus_ca(dir: &TempDir) -> PathBuf {
+    let indented: String = old_pem().lines().map(|l| format!("    {l}\n")).collect();
+    dir.write(
+        "kube-root-ca.yaml",
+        &format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-root-ca.crt\n  namespace: openshift-multus\ndata:\n  ca.crt: |\n{indented}"
+        ),
+    )
+}
+
 /// The raw `certificate-authority-data` of the current cluster.
 fn ca_data(text: &str) -> String {
     let config = Kubeconfig::parse(text.as_bytes()).unwrap();
@@ -358,16 +370,8 @@ fn wrong_san_is_untrusted_and_fix_refuses_to_write() {
 fn stale_multus_ca_gets_a_stopgap_patch() {
     let dir = TempDir::new("doctor", "multus");
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&rotated_pem()));
-    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
-    let indented: String = old_pem().lines().map(|l| format!("    {l}\n")).collect();
-    let multus = dir.write(
-        "kube-root-ca.yaml",
-        &format!(
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-root-ca.crt\n  namespace: openshift-multus\ndata:\n  ca.crt: |\n{indented}"
-        ),
-    );
-    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
-    let chain = dir.write("chain.pem", &chain_pem);
+    let (cluster, chain, _) = rotated_cluster(&dir);
+    let multus = stale_multus_ca(&dir);
     let args = [
         "--kubeconfig",
         p(&kubeconfig),
@@ -392,16 +396,8 @@ fn fix_exits_1_while_a_problem_it_cannot_write_remains() {
     let dir = TempDir::new("doctor", "fix-multus");
     let before = kubeconfig_trusting(&old_pem());
     let kubeconfig = dir.write("kubeconfig", &before);
-    let cluster = dir.write("cluster-ca.pem", &rotated_pem());
-    let indented: String = old_pem().lines().map(|l| format!("    {l}\n")).collect();
-    let multus = dir.write(
-        "kube-root-ca.yaml",
-        &format!(
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-root-ca.crt\ndata:\n  ca.crt: |\n{indented}"
-        ),
-    );
-    let (_, chain_pem) = chain_from(&okd::rotated_lb_signer(), DOMAIN);
-    let chain = dir.write("chain.pem", &chain_pem);
+    let (cluster, chain, chain_pem) = rotated_cluster(&dir);
+    let multus = stale_multus_ca(&dir);
     let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
     let multus_args = [&args[..], &["--multus-ca", p(&multus), "--fix"]].concat();
     let (code, _) = doctor_json(&multus_args);
