@@ -109,6 +109,16 @@ fn stale_multus_ca(dir: &TempDir) -> PathBuf {
     )
 }
 
+/// A 10-year load-balancer signer with 20 days left at `AT`.
+fn lb_signer_expiring_in_20_days() -> Issued {
+    CertBuilder::ca(okd::LB_SIGNER)
+        .organizational_unit("openshift")
+        .key(Key::RsaA)
+        .serial(0x1001)
+        .validity(AT_UNIX - days(3650) + days(20), AT_UNIX + days(20))
+        .self_signed()
+}
+
 /// The raw `certificate-authority-data` of the current cluster.
 fn ca_data(text: &str) -> String {
     let config = Kubeconfig::parse(text.as_bytes()).unwrap();
@@ -218,12 +228,7 @@ fn rotation_in_progress_is_healthy() {
 #[test]
 fn expiring_signer_is_at_risk() {
     let dir = TempDir::new("doctor", "expiring");
-    let signer = CertBuilder::ca(okd::LB_SIGNER)
-        .organizational_unit("openshift")
-        .key(Key::RsaA)
-        .serial(0x1001)
-        .validity(AT_UNIX - days(3650) + days(20), AT_UNIX + days(20))
-        .self_signed();
+    let signer = lb_signer_expiring_in_20_days();
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&signer.pem()));
     let cluster = dir.write("cluster-ca.pem", &signer.pem());
     let (_, chain_pem) = chain_from(&signer, DOMAIN);
@@ -422,12 +427,7 @@ fn legacy_signer_secret_is_flagged() {
 #[test]
 fn the_signer_secret_certificate_is_judged_too() {
     let dir = TempDir::new("doctor", "secret-cert");
-    let signer = CertBuilder::ca(okd::LB_SIGNER)
-        .organizational_unit("openshift")
-        .key(Key::RsaA)
-        .serial(0x1001)
-        .validity(AT_UNIX - days(3650) + days(20), AT_UNIX + days(20))
-        .self_signed();
+    let signer = lb_signer_expiring_in_20_days();
     let kubeconfig = dir.write("kubeconfig", &kubeconfig_trusting(&old_pem()));
     let indented: String = signer.pem().lines().map(|l| format!("    {l}\n")).collect();
     let secret = dir.write(
