@@ -160,20 +160,21 @@ impl Kubeconfig {
     /// The CA bundle embedded in `certificate-authority-data` of cluster `name`, decoded the way
     /// client-go decodes it; `Ok(None)` when the cluster embeds none.
     pub fn ca_bundle(&self, cluster: &str) -> Result<Option<CaBundle>, KubeconfigError> {
-        let index = self
+        let (index, entry) = self
             .config
             .clusters
             .iter()
-            .position(|c| c.name == cluster)
+            .enumerate()
+            .find(|(_, c)| c.name == cluster)
             .ok_or_else(|| KubeconfigError::NoSuchCluster { name: cluster.to_owned() })?;
         match self.ca_bundles.get(index) {
-            Some(memo) => memo.get_or_init(|| self.decode_ca_bundle(cluster)).clone(),
-            None => self.decode_ca_bundle(cluster),
+            Some(memo) => memo.get_or_init(|| self.decode_ca_bundle(entry)).clone(),
+            None => self.decode_ca_bundle(entry),
         }
     }
 
-    fn decode_ca_bundle(&self, cluster: &str) -> CaData {
-        let data = self.cluster(cluster).map(|c| c.cluster.certificate_authority_data.as_str()).unwrap_or_default();
+    fn decode_ca_bundle(&self, entry: &NamedCluster) -> CaData {
+        let (cluster, data) = (entry.name.as_str(), entry.cluster.certificate_authority_data.as_str());
         if data.is_empty() {
             return Ok(None);
         }
