@@ -6,7 +6,8 @@
 //! certificate it cannot parse, a garbled block), the bundle keeps a [`BundleWarning`] saying what
 //! and where, because "kubelet ignored half your bundle" is often the diagnosis.
 
-use std::collections::HashSet;
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
 use crate::cert::{CertError, Certificate};
@@ -142,7 +143,7 @@ impl CaBundle {
         let scan = pem::scan(input, limits)?;
         let lines = LineIndex::new(input);
         let mut bundle = CaBundle::default();
-        let mut seen = HashSet::new();
+        let mut seen = BTreeSet::new();
         let mut skipped = scan.skipped.into_iter().peekable();
         for block in scan.blocks {
             // Interleave malformed-PEM warnings so all warnings stay in input order.
@@ -158,9 +159,9 @@ impl CaBundle {
                 bundle.warn(&lines, start, BundleWarningKind::CertificateWithHeaders);
                 continue;
             }
-            match Certificate::from_der_with_limits(&block.contents, limits) {
+            match Certificate::from_owned_der(block.contents.into_boxed_slice(), limits) {
                 Ok(cert) => {
-                    if seen.insert(cert.sha256_fingerprint()) {
+                    if seen.insert(ByDer(cert.clone())) {
                         bundle.certs.push(cert);
                     } else {
                         let fingerprint = cert.sha256_fingerprint_hex();
@@ -281,25 +282,52 @@ impl<'a> IntoIterator for &'a CaBundle {
 }
 
 /// Line starts of a text, for turning many offsets into positions without rescanning.
+/// Line starts of a text, found on the first call to [`LineIndex::position`]: a bundle without
+/// warnings never needs a position, and indexing every line cost as much as decoding the base64.
 struct LineIndex<'a> {
     text: &'a [u8],
-    starts: Vec<usize>,
+    starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> LineIndex<'a> {
     fn new(text: &'a [u8]) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex { text, starts }
+        LineIndex { text, starts: std::cell::OnceCell::new() }
     }
 
     fn position(&self, offset: usize) -> Position {
+        let starts = self
+            .starts
+            .get_or_init(|| std::iter::once(0).chain(memchr::memchr_iter(b'\n', self.text).map(|i| i + 1)).collect());
         let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
+        let line = starts.partition_point(|&s| s <= offset);
+        let start = starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
         let column = String::from_utf8_lossy(&self.text[start..offset]).chars().count() + 1;
         Position { offset, line, column }
+    }
+}
+
+/// A certificate ordered by its DER, so a load finds duplicates without a SHA-256 of every
+/// certificate: two different certificates usually differ within their first twenty bytes (the
+/// serial number), and even a crafted bundle costs only O(n log n) comparisons.
+struct ByDer(Certificate);
+
+impl PartialEq for ByDer {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.der() == other.0.der()
+    }
+}
+
+impl Eq for ByDer {}
+
+impl PartialOrd for ByDer {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ByDer {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.der().cmp(other.0.der())
     }
 }
 

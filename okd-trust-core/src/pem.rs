@@ -397,17 +397,27 @@ fn line_range(input: &[u8], start: usize) -> Range<usize> {
 
 /// Go decodes the body with spaces and tabs removed, and its base64 decoder skips `\r` and `\n`.
 fn decode_base64(body: &[u8]) -> Option<Vec<u8>> {
-    let skipped = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
-    let mut clean = Vec::with_capacity(body.len());
-    // Copied a line at a time: a body is 64-column lines, and a byte filter over all of it costs
-    // more than the base64 decoding itself.
-    for line in body.split(|&b| b == b'\n') {
-        if line.iter().any(|b| matches!(b, b' ' | b'\t' | b'\r')) {
-            clean.extend(line.iter().copied().filter(|b| !skipped(b)));
-        } else {
-            clean.extend_from_slice(line);
-        }
+    decode_base64_by_line(body).or_else(|| decode_base64_cleaned(body))
+}
+
+/// The common case without a byte-by-byte filter: the lines (found with memchr) are copied
+/// without their `\n` or `\r\n` and decoded at once. A blank or a stray `\r` left inside makes
+/// that decode fail, so success means the text decoded is exactly Go's cleaned body; on failure,
+/// [`decode_base64_cleaned`] decides.
+fn decode_base64_by_line(body: &[u8]) -> Option<Vec<u8>> {
+    let mut joined = Vec::with_capacity(body.len());
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body).chain(std::iter::once(body.len())) {
+        let line = &body[start..end];
+        joined.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+        start = end + 1;
     }
+    GO_STD_BASE64.decode(joined).ok()
+}
+
+/// Go's way exactly: blanks and line ends removed, then one decode.
+fn decode_base64_cleaned(body: &[u8]) -> Option<Vec<u8>> {
+    let clean: Vec<u8> = body.iter().copied().filter(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')).collect();
     GO_STD_BASE64.decode(clean).ok()
 }
 
@@ -473,6 +483,36 @@ mod tests {
         // Non-zero trailing bits are fine in Go's non-strict decoder.
         let s = scan_str("-----BEGIN A-----\nAR==\n-----END A-----\n");
         assert_eq!(s.blocks[0].contents, [1]);
+    }
+
+    #[test]
+    fn line_by_line_base64_agrees_with_go_s_whole_body_decode() {
+        let bodies: [&[u8]; 12] = [
+            b"AQID",
+            b"AQIDBA==",
+            b"AQID\r\nBA==\r\n",
+            b"AQ\nID",       // a group split across lines
+            b"AQ==\nAQID",   // padding before the last line: invalid
+            b"AQID\n\nBA==", // an empty line
+            b"AQ ID\tBA==",  // blanks inside
+            b"AR==",         // non-zero trailing bits: Go accepts
+            b"AQI=\n",
+            b"A===",
+            b"AQID\r\r\nBA==", // two carriage returns
+            b"AQIDBA==\nAQID", // padding then more data
+        ];
+        for body in bodies {
+            assert_eq!(decode_base64(body), decode_base64_cleaned(body), "{:?}", String::from_utf8_lossy(body));
+        }
+        assert_eq!(decode_base64(b"AQ\nID"), Some(vec![1, 2, 3]));
+        assert_eq!(decode_base64(b"AQ==\nAQID"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn line_by_line_base64_never_disagrees(body in "[AQIDw=\\r\\n \\t]{0,40}") {
+            proptest::prop_assert_eq!(decode_base64(body.as_bytes()), decode_base64_cleaned(body.as_bytes()));
+        }
     }
 
     #[test]

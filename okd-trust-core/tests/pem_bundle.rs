@@ -207,3 +207,30 @@ proptest! {
         prop_assert!(pem::encode(&label, &der).lines().all(|l| l.len() <= 64 || l.starts_with("-----")));
     }
 }
+
+#[test]
+fn duplicates_are_exact_der_matches_not_look_alikes() {
+    let signer = okd::lb_signer();
+    let der = signer.der().to_vec();
+    // Same length, same signature tail, one byte different inside the signature: a different
+    // certificate (loading does not check signatures), so both stay; the exact copy goes.
+    let mut look_alike = der.clone();
+    let middle = der.len() - 64;
+    look_alike[middle] ^= 0x01;
+    let text =
+        [pem::encode("CERTIFICATE", &der), pem::encode("CERTIFICATE", &look_alike), pem::encode("CERTIFICATE", &der)]
+            .concat();
+    let bundle = CaBundle::from_pem(text.as_bytes()).unwrap();
+    assert_eq!(bundle.len(), 2);
+    assert_eq!(bundle.get(0).unwrap().der(), &der[..]);
+    assert_eq!(bundle.get(1).unwrap().der(), &look_alike[..]);
+    match &bundle.warnings()[..] {
+        [w] => {
+            assert!(matches!(&w.kind, BundleWarningKind::Duplicate { fingerprint }
+                if *fingerprint == cert(&signer).sha256_fingerprint_hex()));
+            let block_lines = pem::encode("CERTIFICATE", &der).lines().count();
+            assert_eq!(w.position.line, 1 + 2 * block_lines, "the warning points at the third block");
+        }
+        other => panic!("{other:?}"),
+    }
+}

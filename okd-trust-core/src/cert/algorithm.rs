@@ -80,13 +80,13 @@ impl EcCurve {
     }
 
     fn from_oid(oid: &ObjectIdentifier) -> Option<Self> {
-        Some(match oid.to_string().as_str() {
-            "1.3.132.0.33" => EcCurve::P224,
-            "1.2.840.10045.3.1.7" => EcCurve::P256,
-            "1.3.132.0.34" => EcCurve::P384,
-            "1.3.132.0.35" => EcCurve::P521,
-            _ => return None,
-        })
+        const CURVES: [(ObjectIdentifier, EcCurve); 4] = [
+            (ObjectIdentifier::new_unwrap("1.3.132.0.33"), EcCurve::P224),
+            (ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7"), EcCurve::P256),
+            (ObjectIdentifier::new_unwrap("1.3.132.0.34"), EcCurve::P384),
+            (ObjectIdentifier::new_unwrap("1.3.132.0.35"), EcCurve::P521),
+        ];
+        CURVES.iter().find(|(o, _)| o == oid).map(|(_, curve)| *curve)
     }
 }
 
@@ -185,12 +185,39 @@ impl fmt::Display for SignatureAlgorithm {
     }
 }
 
-const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
-const RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
-const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
-const ED25519: &str = "1.3.101.112";
-const X25519: &str = "1.3.101.110";
-const DSA: &str = "1.2.840.10040.4.1";
+// OIDs are compared as DER, never as text: rendering them was a tenth of a bundle load.
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+const X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
+const DSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10040.4.1");
+const MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.8");
+
+/// Go's table of signature algorithms with fixed parameters (RSASSA-PSS and Ed25519 are judged
+/// by their parameters, below).
+const SIGNATURE_ALGORITHMS: [(ObjectIdentifier, SignatureAlgorithm); 13] = [
+    (ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.2"), SignatureAlgorithm::Md2WithRsa),
+    (ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.4"), SignatureAlgorithm::Md5WithRsa),
+    (ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.5"), SignatureAlgorithm::Sha1WithRsa),
+    (ObjectIdentifier::new_unwrap("1.3.14.3.2.29"), SignatureAlgorithm::Sha1WithRsa),
+    (ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11"), SignatureAlgorithm::Sha256WithRsa),
+    (ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12"), SignatureAlgorithm::Sha384WithRsa),
+    (ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13"), SignatureAlgorithm::Sha512WithRsa),
+    (ObjectIdentifier::new_unwrap("1.2.840.10040.4.3"), SignatureAlgorithm::DsaWithSha1),
+    (ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.2"), SignatureAlgorithm::DsaWithSha256),
+    (ObjectIdentifier::new_unwrap("1.2.840.10045.4.1"), SignatureAlgorithm::EcdsaWithSha1),
+    (ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2"), SignatureAlgorithm::EcdsaWithSha256),
+    (ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3"), SignatureAlgorithm::EcdsaWithSha384),
+    (ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.4"), SignatureAlgorithm::EcdsaWithSha512),
+];
+
+/// The PSS hashes Go accepts, each with the salt length it requires.
+const PSS_HASHES: [(ObjectIdentifier, i64, HashAlgorithm); 3] = [
+    (ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1"), 32, HashAlgorithm::Sha256),
+    (ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2"), 48, HashAlgorithm::Sha384),
+    (ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3"), 64, HashAlgorithm::Sha512),
+];
 
 /// An `AlgorithmIdentifier`: its OID and the full DER of its parameters, if any.
 pub(crate) struct AlgorithmId<'a> {
@@ -214,25 +241,19 @@ pub(crate) fn algorithm_id(der: &[u8]) -> Option<AlgorithmId<'_>> {
 
 /// Names a signature algorithm the way Go's `getSignatureAlgorithmFromAI` does.
 pub(crate) fn signature_algorithm(ai: &AlgorithmId<'_>) -> SignatureAlgorithm {
-    let oid = ai.oid.to_string();
-    match oid.as_str() {
-        "1.2.840.113549.1.1.2" => SignatureAlgorithm::Md2WithRsa,
-        "1.2.840.113549.1.1.4" => SignatureAlgorithm::Md5WithRsa,
-        "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => SignatureAlgorithm::Sha1WithRsa,
-        "1.2.840.113549.1.1.11" => SignatureAlgorithm::Sha256WithRsa,
-        "1.2.840.113549.1.1.12" => SignatureAlgorithm::Sha384WithRsa,
-        "1.2.840.113549.1.1.13" => SignatureAlgorithm::Sha512WithRsa,
-        "1.2.840.10040.4.3" => SignatureAlgorithm::DsaWithSha1,
-        "2.16.840.1.101.3.4.3.2" => SignatureAlgorithm::DsaWithSha256,
-        "1.2.840.10045.4.1" => SignatureAlgorithm::EcdsaWithSha1,
-        "1.2.840.10045.4.3.2" => SignatureAlgorithm::EcdsaWithSha256,
-        "1.2.840.10045.4.3.3" => SignatureAlgorithm::EcdsaWithSha384,
-        "1.2.840.10045.4.3.4" => SignatureAlgorithm::EcdsaWithSha512,
-        // RFC 8410: the parameters MUST be absent; Go treats present ones as unknown.
-        ED25519 if ai.params.is_none() => SignatureAlgorithm::Ed25519,
-        RSASSA_PSS => ai.params.and_then(pss_hash).map_or(SignatureAlgorithm::Other(oid), SignatureAlgorithm::RsaPss),
-        _ => SignatureAlgorithm::Other(oid),
+    if let Some((_, known)) = SIGNATURE_ALGORITHMS.iter().find(|(o, _)| *o == ai.oid) {
+        return known.clone();
     }
+    // RFC 8410: the parameters MUST be absent; Go treats present ones as unknown.
+    if ai.oid == ED25519 && ai.params.is_none() {
+        return SignatureAlgorithm::Ed25519;
+    }
+    if ai.oid == RSASSA_PSS
+        && let Some(hash) = ai.params.and_then(pss_hash)
+    {
+        return SignatureAlgorithm::RsaPss(hash);
+    }
+    SignatureAlgorithm::Other(ai.oid.to_string())
 }
 
 /// Go forces RSASSA-PSS parameters into three buckets: MGF1 with the message hash, salt length
@@ -258,7 +279,7 @@ fn pss_hash(params: &[u8]) -> Option<HashAlgorithm> {
         None => 1,
     };
     let null_or_absent = |p: Option<&[u8]>| matches!(p, None | Some([0x05, 0x00]));
-    if mgf.oid.to_string() != "1.2.840.113549.1.1.8"
+    if mgf.oid != MGF1
         || mgf_hash.oid != hash.oid
         || !null_or_absent(hash.params)
         || !null_or_absent(mgf_hash.params)
@@ -266,12 +287,7 @@ fn pss_hash(params: &[u8]) -> Option<HashAlgorithm> {
     {
         return None;
     }
-    match (hash.oid.to_string().as_str(), salt) {
-        ("2.16.840.1.101.3.4.2.1", 32) => Some(HashAlgorithm::Sha256),
-        ("2.16.840.1.101.3.4.2.2", 48) => Some(HashAlgorithm::Sha384),
-        ("2.16.840.1.101.3.4.2.3", 64) => Some(HashAlgorithm::Sha512),
-        _ => None,
-    }
+    PSS_HASHES.iter().find(|(o, len, _)| *o == hash.oid && *len == salt).map(|(_, _, hash)| *hash)
 }
 
 fn integer_in(explicit: &[u8]) -> Option<i64> {
@@ -282,8 +298,7 @@ fn integer_in(explicit: &[u8]) -> Option<i64> {
 
 /// Classifies a public key as Go's `parsePublicKey` would, failing where Go fails.
 pub(crate) fn public_key_algorithm(ai: &AlgorithmId<'_>, key: &[u8]) -> Result<PublicKeyAlgorithm, &'static str> {
-    let oid = ai.oid.to_string();
-    match oid.as_str() {
+    match ai.oid {
         RSA_ENCRYPTION => {
             if ai.params != Some(&[0x05, 0x00]) {
                 return Err("RSA key is missing its NULL parameters");
@@ -330,13 +345,13 @@ pub(crate) fn public_key_algorithm(ai: &AlgorithmId<'_>, key: &[u8]) -> Result<P
             if ai.params.is_some() || key.len() != 32 {
                 return Err("X25519 key encoded with illegal parameters or of the wrong size");
             }
-            Ok(PublicKeyAlgorithm::Other(oid))
+            Ok(PublicKeyAlgorithm::Other(ai.oid.to_string()))
         }
         DSA => {
             dsa_check(ai.params, key)?;
-            Ok(PublicKeyAlgorithm::Other(oid))
+            Ok(PublicKeyAlgorithm::Other(ai.oid.to_string()))
         }
-        _ => Ok(PublicKeyAlgorithm::Other(oid)),
+        _ => Ok(PublicKeyAlgorithm::Other(ai.oid.to_string())),
     }
 }
 

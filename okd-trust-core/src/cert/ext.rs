@@ -181,7 +181,27 @@ const EKU_TABLE: [(&str, ExtendedKeyUsage); 14] = [
     ("1.3.6.1.4.1.311.61.1.1", ExtendedKeyUsage::MicrosoftKernelCodeSigning),
 ];
 
+/// `EKU_TABLE`'s OIDs in DER form, made at compile time: certificates are matched without
+/// rendering their OIDs as text.
+const EKU_OIDS: [ObjectIdentifier; EKU_TABLE.len()] = {
+    let mut out = [ObjectIdentifier::new_unwrap("2.5.29.37.0"); EKU_TABLE.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = ObjectIdentifier::new_unwrap(EKU_TABLE[i].0);
+        i += 1;
+    }
+    out
+};
+
 impl ExtendedKeyUsage {
+    /// The purpose a certificate's EKU OID names.
+    fn from_der_oid(oid: &ObjectIdentifier) -> Self {
+        match EKU_OIDS.iter().position(|known| known == oid) {
+            Some(i) => EKU_TABLE[i].1.clone(),
+            None => ExtendedKeyUsage::Other(oid.to_string()),
+        }
+    }
+
     /// The purpose named by a dotted OID.
     ///
     /// ```
@@ -549,7 +569,7 @@ fn extended_key_usage(value: &[u8]) -> ExtResult<Vec<ExtendedKeyUsage>> {
     while !r.is_empty() {
         let oid = r.expect(tlv::OID).ok_or(MALFORMED)?;
         let oid = ObjectIdentifier::from_bytes(r.bytes(&oid)).map_err(|_| MALFORMED)?;
-        out.push(ExtendedKeyUsage::from_oid(&oid.to_string()));
+        out.push(ExtendedKeyUsage::from_der_oid(&oid));
     }
     Ok(out)
 }

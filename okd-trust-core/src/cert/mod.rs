@@ -115,13 +115,23 @@ pub struct Extension<'a> {
 #[derive(Clone)]
 pub struct Certificate(Arc<Inner>);
 
+/// What [`Certificate::check`] learns from the DER.
+struct Checked {
+    layout: parse::Layout,
+    public_key: PublicKeyAlgorithm,
+    signature_algorithm: SignatureAlgorithm,
+    facts: ext::Facts,
+}
+
 struct Inner {
     der: Box<[u8]>,
     layout: parse::Layout,
     public_key: PublicKeyAlgorithm,
     signature_algorithm: SignatureAlgorithm,
     facts: ext::Facts,
-    sha256: [u8; 32],
+    /// Computed on first use: loading a bundle needs no digest (duplicates are found by
+    /// comparing DER), and hashing every certificate was a sixth of a bundle load.
+    sha256: OnceLock<[u8; 32]>,
     /// Computed on first use: only reports show it, and parsing is on every hot path.
     sha1: OnceLock<[u8; 20]>,
     /// [`Certificate::subject`], rendered on first use (reports name the same CAs again and again).
@@ -136,9 +146,34 @@ impl Certificate {
 
     /// Parses a DER certificate, refusing one larger than `limits.max_der_bytes`.
     pub fn from_der_with_limits(der: &[u8], limits: &Limits) -> Result<Self, CertError> {
+        // Checked before the copy, so an oversized input is refused without being duplicated.
         if der.len() > limits.max_der_bytes {
             return Err(CertError::TooLarge { size: der.len(), limit: limits.max_der_bytes });
         }
+        Self::from_owned_der(der.into(), limits)
+    }
+
+    /// [`Certificate::from_der_with_limits`] for DER the caller no longer needs (a decoded PEM
+    /// block), which the certificate then keeps without a copy.
+    pub(crate) fn from_owned_der(der: Box<[u8]>, limits: &Limits) -> Result<Self, CertError> {
+        if der.len() > limits.max_der_bytes {
+            return Err(CertError::TooLarge { size: der.len(), limit: limits.max_der_bytes });
+        }
+        let Checked { layout, public_key, signature_algorithm, facts } = Self::check(&der)?;
+        Ok(Certificate(Arc::new(Inner {
+            layout,
+            public_key,
+            signature_algorithm,
+            facts,
+            der,
+            sha256: OnceLock::new(),
+            sha1: OnceLock::new(),
+            subject: OnceLock::new(),
+        })))
+    }
+
+    /// Go's parse checks; on success, what the certificate keeps of them.
+    fn check(der: &[u8]) -> Result<Checked, CertError> {
         let layout = parse::read(der)
             .map_err(|e| CertError::Der { message: e.message.to_owned(), position: e.offset.map(Position::at_byte) })?;
         if der[layout.inner_sig_alg.clone()] != der[layout.outer_sig_alg.clone()] {
@@ -172,19 +207,7 @@ impl Certificate {
                 .map_err(|reason| CertError::MalformedExtension { oid: e.oid.to_string(), reason })?;
         }
 
-        let mut sha256 = [0u8; 32];
-        sha256.copy_from_slice(digest::digest(&digest::SHA256, der).as_ref());
-
-        Ok(Certificate(Arc::new(Inner {
-            der: der.into(),
-            layout,
-            public_key,
-            signature_algorithm,
-            facts,
-            sha256,
-            sha1: OnceLock::new(),
-            subject: OnceLock::new(),
-        })))
+        Ok(Checked { layout, public_key, signature_algorithm, facts })
     }
 
     /// Parses the first `CERTIFICATE` block of PEM text (other blocks and text are ignored).
@@ -385,7 +408,11 @@ impl Certificate {
 
     /// SHA-256 of the DER.
     pub fn sha256_fingerprint(&self) -> [u8; 32] {
-        self.0.sha256
+        *self.0.sha256.get_or_init(|| {
+            let mut sha256 = [0u8; 32];
+            sha256.copy_from_slice(digest::digest(&digest::SHA256, self.der()).as_ref());
+            sha256
+        })
     }
 
     /// SHA-1 of the DER (for matching tools that still print it; not for security).
@@ -399,7 +426,7 @@ impl Certificate {
 
     /// The SHA-256 fingerprint as `AB:CD:…`, the way `openssl x509 -fingerprint -sha256` prints it.
     pub fn sha256_fingerprint_hex(&self) -> String {
-        colon_hex(&self.0.sha256)
+        colon_hex(&self.sha256_fingerprint())
     }
 
     /// Whether subject and issuer are the same bytes (a root or a re-keyed signer).
@@ -439,8 +466,10 @@ impl PartialEq for Certificate {
 impl Eq for Certificate {}
 
 impl std::hash::Hash for Certificate {
+    /// Hashes the SHA-256 fingerprint: equal DER hashes equal, as `Eq` requires, and no crafted
+    /// set of certificates can collide in a hash table.
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.sha256.hash(state);
+        self.sha256_fingerprint().hash(state);
     }
 }
 
