@@ -222,9 +222,9 @@ fn duplicates_are_exact_der_matches_not_look_alikes() {
             .concat();
     let bundle = CaBundle::from_pem(text.as_bytes()).unwrap();
     assert_eq!(bundle.len(), 2);
-    assert_eq!(bundle.get(0).unwrap().der(), &der[..]);
-    assert_eq!(bundle.get(1).unwrap().der(), &look_alike[..]);
-    match &bundle.warnings()[..] {
+    assert_eq!(bundle.get(0).unwrap().der(), &der);
+    assert_eq!(bundle.get(1).unwrap().der(), &look_alike);
+    match bundle.warnings() {
         [w] => {
             assert!(matches!(&w.kind, BundleWarningKind::Duplicate { fingerprint }
                 if *fingerprint == cert(&signer).sha256_fingerprint_hex()));

@@ -382,6 +382,19 @@ impl Certificate {
         })
     }
 
+    /// The first extension with `oid`, if any.
+    ///
+    /// ```
+    /// use const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME;
+    /// # let pem = rcgen::generate_simple_self_signed(vec!["api-int.example.com".into()]).unwrap().cert.pem();
+    /// let cert = okd_trust::Certificate::from_pem(pem.as_bytes())?;
+    /// assert!(cert.extension(&ID_CE_SUBJECT_ALT_NAME).is_some());
+    /// # Ok::<(), okd_trust::cert::CertError>(())
+    /// ```
+    pub fn extension(&self, oid: &ObjectIdentifier) -> Option<Extension<'_>> {
+        self.extensions().find(|e| e.oid == *oid)
+    }
+
     /// The X.509 version: 1, 2 or 3.
     pub fn version(&self) -> u8 {
         self.0.layout.version

@@ -5,6 +5,7 @@
 //! copied in through an alias. JSON is read by the same parser (JSON is YAML's flow style), so both
 //! formats get the same positions, limits and errors.
 
+mod ascii_input;
 pub(crate) mod lenient;
 mod offsets;
 mod value;
@@ -12,9 +13,10 @@ mod value;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+use saphyr_parser::{Event, Input, Parser, ScalarStyle, Span, Tag};
 
 use crate::{Limits, Position};
+use ascii_input::AsciiInput;
 use offsets::CharToByte;
 
 pub(crate) use value::to_json;
@@ -289,8 +291,15 @@ impl<'a> Builder<'a> {
         Position::in_text(self.text.as_bytes(), byte)
     }
 
-    fn run(mut self) -> Result<Option<Node>, DocumentError> {
-        let mut parser = Parser::new_from_str(self.text);
+    fn run(self) -> Result<Option<Node>, DocumentError> {
+        let text = self.text;
+        match AsciiInput::new(text) {
+            Some(input) => self.feed(Parser::new(input)),
+            None => self.feed(Parser::new_from_str(text)),
+        }
+    }
+
+    fn feed<T: Input>(mut self, mut parser: Parser<'a, T>) -> Result<Option<Node>, DocumentError> {
         while let Some(next) = parser.next_event() {
             let (event, span) = next.map_err(|e| {
                 let position = self.position(self.offsets.byte(e.marker().index()));

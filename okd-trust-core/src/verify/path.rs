@@ -8,8 +8,7 @@ use super::signature::{AwsLc, SignatureBackend, check_signature_from};
 use super::{Profile, Verdict, VerifyOptions, eku, hostname, name_constraints, strict};
 use crate::Certificate;
 use crate::cert::{ExtendedKeyUsage, PublicKeyAlgorithm};
-
-const SUBJECT_ALT_NAME: &str = "2.5.29.17";
+use const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME;
 
 pub(super) fn verify(leaf: &Certificate, options: &VerifyOptions<'_>) -> Verdict {
     verify_with(&AwsLc, leaf, options)
@@ -279,10 +278,8 @@ fn potential_parents<'c>(pool: impl Iterator<Item = &'c Certificate>, child: &Ce
 
 /// Go's `alreadyInChain`: same subject, same key and the same SAN extension (or none on both).
 fn already_in_chain(candidate: &Certificate, chain: &[Certificate]) -> bool {
-    let san =
-        |c: &Certificate| c.extensions().find(|e| e.oid.to_string() == SUBJECT_ALT_NAME).map(|e| e.value.to_vec());
-    let candidate_san = san(candidate);
+    let san = |c: &Certificate| c.extension(&ID_CE_SUBJECT_ALT_NAME).map(|e| e.value.to_vec());
     chain.iter().any(|c| {
-        c.raw_subject() == candidate.raw_subject() && c.spki_der() == candidate.spki_der() && san(c) == candidate_san
+        c.raw_subject() == candidate.raw_subject() && c.spki_der() == candidate.spki_der() && san(c) == san(candidate)
     })
 }

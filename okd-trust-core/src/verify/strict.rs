@@ -16,12 +16,13 @@ use super::Failure;
 use crate::Certificate;
 use crate::cert::{ExtendedKeyUsage, KeyUsage, PublicKeyAlgorithm};
 
-const AUTHORITY_KEY_ID: &str = "2.5.29.35";
-const SUBJECT_ALT_NAME: &str = "2.5.29.17";
-const BASIC_CONSTRAINTS: &str = "2.5.29.19";
-const NAME_CONSTRAINTS: &str = "2.5.29.30";
-const EXTENDED_KEY_USAGE: &str = "2.5.29.37";
-const POLICY_CONSTRAINTS: &str = "2.5.29.36";
+use const_oid::ObjectIdentifier;
+use const_oid::db::rfc5280::{
+    ID_CE_AUTHORITY_KEY_IDENTIFIER as AUTHORITY_KEY_ID, ID_CE_BASIC_CONSTRAINTS as BASIC_CONSTRAINTS,
+    ID_CE_EXT_KEY_USAGE as EXTENDED_KEY_USAGE, ID_CE_NAME_CONSTRAINTS as NAME_CONSTRAINTS,
+    ID_CE_POLICY_CONSTRAINTS as POLICY_CONSTRAINTS, ID_CE_SUBJECT_ALT_NAME as SUBJECT_ALT_NAME,
+};
+
 /// DER of an empty Name (`SEQUENCE {}`).
 const EMPTY_NAME: &[u8] = &[0x30, 0x00];
 
@@ -90,8 +91,8 @@ fn violation(rule: &'static str, detail: impl Into<String>) -> Result<(), Failur
     Err(Failure::Strict { rule, detail: detail.into() })
 }
 
-fn extension<'c>(cert: &'c Certificate, oid: &str) -> Option<crate::cert::Extension<'c>> {
-    cert.extensions().find(|e| e.oid.to_string() == oid)
+fn extension<'c>(cert: &'c Certificate, oid: ObjectIdentifier) -> Option<crate::cert::Extension<'c>> {
+    cert.extension(&oid)
 }
 
 fn serial_number(cert: &Certificate, _: Place) -> Result<(), Failure> {
