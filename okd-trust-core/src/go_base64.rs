@@ -16,7 +16,7 @@ const GO_STD: GeneralPurpose = GeneralPurpose::new(
 pub(crate) fn decode(data: &str) -> Result<Vec<u8>, usize> {
     let is_break = |b: &u8| *b == b'\r' || *b == b'\n';
     // Go's encoder writes one line, so most values hold no break and decode without a copy.
-    let kept: std::borrow::Cow<'_, [u8]> = if data.bytes().any(|b| is_break(&b)) {
+    let kept: std::borrow::Cow<'_, [u8]> = if memchr::memchr2(b'\r', b'\n', data.as_bytes()).is_some() {
         data.bytes().filter(|b| !is_break(b)).collect::<Vec<u8>>().into()
     } else {
         data.as_bytes().into()

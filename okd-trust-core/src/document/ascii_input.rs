@@ -14,10 +14,12 @@ use saphyr_parser::input::{Input, SkipTabs};
 /// scanner walks both inputs in the same steps.
 const BUFFER_LEN: usize = 128;
 
-/// What is left of an ASCII text (checked by [`AsciiInput::new`]).
+/// An ASCII text (checked by [`AsciiInput::new`]) and the place the scanner has reached in it.
 #[derive(Clone, Copy)]
 pub(super) struct AsciiInput<'a> {
-    rest: &'a str,
+    text: &'a str,
+    /// Where the scanner is in `text`; every index is a character boundary.
+    at: usize,
     /// What the scanner last asked for in `lookahead` (it expects `buflen` to echo it).
     lookahead: usize,
 }
@@ -25,11 +27,15 @@ pub(super) struct AsciiInput<'a> {
 impl<'a> AsciiInput<'a> {
     /// `None` when `text` holds a character outside ASCII.
     pub(super) fn new(text: &'a str) -> Option<Self> {
-        text.is_ascii().then_some(AsciiInput { rest: text, lookahead: 0 })
+        text.is_ascii().then_some(AsciiInput { text, at: 0, lookahead: 0 })
+    }
+
+    fn rest(&self) -> &'a [u8] {
+        self.text.as_bytes().get(self.at..).unwrap_or_default()
     }
 
     fn byte(&self, n: usize) -> Option<u8> {
-        self.rest.as_bytes().get(n).copied()
+        self.text.as_bytes().get(self.at.saturating_add(n)).copied()
     }
 
     fn first_is(&self, test: fn(u8) -> bool) -> bool {
@@ -37,14 +43,14 @@ impl<'a> AsciiInput<'a> {
     }
 
     fn advance(&mut self, count: usize) {
-        self.rest = &self.rest[count.min(self.rest.len())..];
+        self.at = self.at.saturating_add(count).min(self.text.len());
     }
 
     /// Moves past the leading bytes that pass `test`, handing them to `out` if given.
     fn take_while(&mut self, test: fn(u8) -> bool, out: Option<&mut String>) -> usize {
-        let count = self.rest.bytes().take_while(|&b| test(b)).count();
+        let count = self.rest().iter().take_while(|&&b| test(b)).count();
         if let Some(out) = out {
-            out.push_str(&self.rest[..count]);
+            out.push_str(self.text.get(self.at..self.at + count).unwrap_or_default());
         }
         self.advance(count);
         count
@@ -157,11 +163,11 @@ impl Input for AsciiInput<'_> {
     }
 
     fn next_is_document_start(&self) -> bool {
-        self.rest.starts_with("---") && self.byte(3).is_none_or(is_blank_or_breakz)
+        self.rest().starts_with(b"---") && self.byte(3).is_none_or(is_blank_or_breakz)
     }
 
     fn next_is_document_end(&self) -> bool {
-        self.rest.starts_with("...") && self.byte(3).is_none_or(is_blank_or_breakz)
+        self.rest().starts_with(b"...") && self.byte(3).is_none_or(is_blank_or_breakz)
     }
 
     fn skip_ws_to_eol(&mut self, skip_tabs: SkipTabs) -> (usize, Result<SkipTabs, &'static str>) {
@@ -180,7 +186,7 @@ impl Input for AsciiInput<'_> {
                 // Nothing is consumed when the comment is refused.
                 return (consumed, Err("comments must be separated from other tokens by whitespace"));
             }
-            consumed += self.rest.as_bytes()[consumed..].iter().take_while(|&&b| is_yaml_non_break(b)).count();
+            consumed += self.rest()[consumed..].iter().take_while(|&&b| is_yaml_non_break(b)).count();
         }
         self.advance(consumed);
         (consumed, Ok(SkipTabs::Result(encountered_tab, has_yaml_ws)))
