@@ -7,6 +7,7 @@
 
 mod ascii_input;
 pub(crate) mod lenient;
+mod long_values;
 mod offsets;
 mod value;
 
@@ -17,6 +18,7 @@ use saphyr_parser::{Event, Input, Parser, ScalarStyle, Span, Tag};
 
 use crate::{Limits, Position};
 use ascii_input::AsciiInput;
+use long_values::Shortened;
 use offsets::CharToByte;
 
 pub(crate) use value::to_json;
@@ -253,11 +255,22 @@ pub(crate) fn parse(input: &[u8], limits: &Limits) -> Result<Document, DocumentE
             return Err(DocumentError::NotUtf8 { position: Position::in_text(input, bom_len + e.valid_up_to()) });
         }
     };
-    let root = Builder::new(&text, limits).run()?.map(|mut root| {
+    let root = build(&text, limits)?.map(|mut root| {
         root.start = root.start.min(text.len());
         root
     });
     Ok(Document { bom_len, text, root })
+}
+
+/// The root node of `text`, parsed with its long values cut short where that is safe.
+fn build(text: &str, limits: &Limits) -> Result<Option<Node>, DocumentError> {
+    if let Some(shortened) = Shortened::new(text)
+        && let Ok(root) = Builder::new(&shortened.text, limits).run()
+        && let Some(root) = shortened.restore(root, text)
+    {
+        return Ok(root);
+    }
+    Builder::new(text, limits).run()
 }
 
 struct Builder<'a> {
