@@ -41,8 +41,29 @@ pub(super) struct Shortened {
     cuts: Vec<Cut>,
 }
 
-fn is_base64(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')
+/// The base64 alphabet with its padding, as a table: the scan below looks at every byte of a
+/// value, so it is worth a load instead of a chain of compares.
+const BASE64: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        table[i] = b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=';
+        i += 1;
+    }
+    table
+};
+
+/// How many bytes at the end of `body` are base64.
+fn base64_suffix(body: &[u8]) -> usize {
+    let mut at = body.len();
+    while at >= 16 && body[at - 16..at].iter().all(|&b| BASE64[usize::from(b)]) {
+        at -= 16;
+    }
+    while at > 0 && BASE64[usize::from(body[at - 1])] {
+        at -= 1;
+    }
+    body.len() - at
 }
 
 impl Shortened {
@@ -65,7 +86,7 @@ impl Shortened {
                 Some((&q @ (b'"' | b'\''), body)) => (body, Some(q)),
                 _ => (line, None),
             };
-            let len = body.iter().rev().take_while(|&&b| is_base64(b)).count();
+            let len = base64_suffix(body);
             let at = body.len() - len;
             if len < MIN_LEN || at == 0 || body[at - 1] != quote.unwrap_or(b' ') {
                 continue;
@@ -163,6 +184,25 @@ mod tests {
         let (full, short) = both(text);
         assert_eq!(short.as_deref(), Some(full.as_str()));
         assert!(Shortened::new(text).unwrap().text.len() < text.len() / 4);
+    }
+
+    #[test]
+    fn base64_suffix_counts_the_trailing_alphabet() {
+        for (text, n) in [("", 0), ("key: ", 0), ("key: AB+/=", 5), ("a:b", 1), (&*format!(" {}", "Q".repeat(40)), 40)]
+        {
+            assert_eq!(base64_suffix(text.as_bytes()), n, "{text:?}");
+        }
+        assert_eq!(base64_suffix(&[b'A', 0xC3, b'B']), 1);
+    }
+
+    #[test]
+    fn a_repaired_kubeconfig_takes_the_short_way_too() {
+        let config = crate::Kubeconfig::parse(crate::examples::NODE_KUBECONFIG.as_bytes()).unwrap();
+        let cluster = crate::CaBundle::from_pem(crate::examples::CLUSTER_CA_BUNDLE.as_bytes()).unwrap();
+        let union = config.ca_bundle("local").unwrap().unwrap().union(&cluster);
+        let text = config.with_ca_bundle("local", &union).unwrap().text;
+        let (full, short) = both(&text);
+        assert_eq!(short.as_deref(), Some(full.as_str()));
     }
 
     #[test]
