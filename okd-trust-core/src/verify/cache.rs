@@ -1,20 +1,52 @@
-//! Signature checks remembered across verifications.
+//! Signature checks and whole verifications remembered across calls.
 //!
 //! A fleet audit verifies the same served chain against hundreds of node bundles holding the same
 //! CAs: the same (issuer, certificate) pairs come up again and again, and the RSA arithmetic is
 //! nearly all of the cost. The outcome of Go's `CheckSignatureFrom` depends on the two
-//! certificates alone, so it is keyed by their SHA-256 fingerprints, which parsing already
-//! computed. The cache is explicit state the caller owns and passes in: the core keeps no globals.
+//! certificates alone, so it is keyed by their SHA-256 fingerprints. A whole verification depends
+//! on its inputs alone (certificates, name, time, usages, profile, budget), so when every node
+//! asks the same question the verdict itself is remembered, keyed by all of them. The cache is
+//! explicit state the caller owns and passes in: the core keeps no globals.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::Failure;
-use crate::Certificate;
+use super::{Failure, Profile, Verdict, VerifyOptions};
+use crate::cert::ExtendedKeyUsage;
+use crate::{Certificate, Timestamp};
 
 type Key = ([u8; 32], [u8; 32]);
 
-/// Outcomes of signature checks, shared by every verification given it (thread-safe).
+/// Everything a verdict depends on; certificates by SHA-256 fingerprint, in the order given.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct VerifyKey {
+    leaf: [u8; 32],
+    intermediates: Vec<[u8; 32]>,
+    roots: Vec<[u8; 32]>,
+    server_name: Option<String>,
+    at: Timestamp,
+    usages: Vec<ExtendedKeyUsage>,
+    profile: Profile,
+    max_signature_checks: usize,
+}
+
+impl VerifyKey {
+    fn new(leaf: &Certificate, options: &VerifyOptions<'_>) -> Self {
+        VerifyKey {
+            leaf: leaf.sha256_fingerprint(),
+            intermediates: options.intermediates.iter().map(Certificate::sha256_fingerprint).collect(),
+            roots: options.roots.iter().map(Certificate::sha256_fingerprint).collect(),
+            server_name: options.server_name.map(str::to_owned),
+            at: options.at,
+            usages: options.usages.to_vec(),
+            profile: options.profile,
+            max_signature_checks: options.budget.max_signature_checks,
+        }
+    }
+}
+
+/// Outcomes of signature checks and of whole verifications, shared by every verification given
+/// it (thread-safe).
 ///
 /// ```
 /// use okd_trust::verify::{self, SignatureCache, VerifyOptions};
@@ -36,6 +68,7 @@ type Key = ([u8; 32], [u8; 32]);
 #[derive(Debug, Default)]
 pub struct SignatureCache {
     outcomes: Mutex<HashMap<Key, Result<(), Failure>>>,
+    verdicts: Mutex<HashMap<VerifyKey, Verdict>>,
 }
 
 impl SignatureCache {
@@ -44,7 +77,7 @@ impl SignatureCache {
         SignatureCache::default()
     }
 
-    /// How many (issuer, certificate) pairs it remembers.
+    /// How many (issuer, certificate) pairs it remembers (whole verdicts are not counted).
     pub fn len(&self) -> usize {
         self.lock().len()
     }
@@ -71,8 +104,65 @@ impl SignatureCache {
         outcome
     }
 
+    /// The remembered verdict for verifying `leaf` with `options`, or `verify`'s, remembered.
+    pub(crate) fn verdict(
+        &self,
+        leaf: &Certificate,
+        options: &VerifyOptions<'_>,
+        verify: impl FnOnce() -> Verdict,
+    ) -> Verdict {
+        let key = VerifyKey::new(leaf, options);
+        if let Some(verdict) = lock(&self.verdicts).get(&key) {
+            return verdict.clone();
+        }
+        let verdict = verify();
+        lock(&self.verdicts).insert(key, verdict.clone());
+        verdict
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Result<(), Failure>>> {
-        // A panic elsewhere cannot leave a half-written entry: insertions are single calls.
-        self.outcomes.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.outcomes)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic elsewhere cannot leave a half-written entry: insertions are single calls.
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::verify::{self, Budget};
+    use crate::{CaBundle, examples};
+
+    /// A verdict from the cache is the one a fresh verification gives, and any input that
+    /// differs (name, time, profile, budget, roots) is a different question.
+    #[test]
+    fn remembered_verdicts_answer_only_the_same_question() {
+        let chain = CaBundle::from_pem(examples::API_INT_SERVING_CHAIN.as_bytes()).unwrap();
+        let roots = CaBundle::from_pem(examples::CLUSTER_CA_BUNDLE.as_bytes()).unwrap();
+        let old_roots = CaBundle::from_certificates(roots.iter().skip(1).cloned());
+        let leaf = chain.get(0).unwrap();
+        let at = Timestamp::parse_rfc3339("2024-05-01T00:00:00Z").unwrap();
+        let later = Timestamp::parse_rfc3339("2040-05-01T00:00:00Z").unwrap();
+        let cache = SignatureCache::new();
+        let variants = [
+            VerifyOptions::new(&roots, at).intermediates(&chain.as_slice()[1..]),
+            VerifyOptions::new(&roots, at).intermediates(&chain.as_slice()[1..]).server_name("api-int.ocp.example.com"),
+            VerifyOptions::new(&roots, at).intermediates(&chain.as_slice()[1..]).server_name("elsewhere.example.com"),
+            VerifyOptions::new(&roots, later).intermediates(&chain.as_slice()[1..]),
+            VerifyOptions::new(&roots, at).profile(Profile::Strict),
+            VerifyOptions::new(&roots, at).budget(Budget { max_signature_checks: 0 }),
+            VerifyOptions::new(&old_roots, at),
+        ];
+        for _ in 0..2 {
+            for options in &variants {
+                let fresh = verify::verify(leaf, options);
+                assert_eq!(verify::verify(leaf, &options.clone().cache(&cache)), fresh);
+            }
+        }
+        assert_eq!(lock(&cache.verdicts).len(), variants.len());
     }
 }

@@ -136,7 +136,8 @@ impl<'a> VerifyOptions<'a> {
         self
     }
 
-    /// Reuse signature checks across verifications (a fleet audit, a doctor run).
+    /// Reuse signature checks, and whole verdicts when every input is the same, across
+    /// verifications (a fleet audit, a doctor run).
     pub fn cache(mut self, cache: &'a SignatureCache) -> Self {
         self.cache = Some(cache);
         self
@@ -196,5 +197,8 @@ impl fmt::Display for Verdict {
 
 /// Decides whether a client holding `options.roots` trusts `leaf` (sent with `options.intermediates`).
 pub fn verify(leaf: &Certificate, options: &VerifyOptions<'_>) -> Verdict {
-    path::verify(leaf, options)
+    match options.cache {
+        Some(cache) => cache.verdict(leaf, options, || path::verify(leaf, options)),
+        None => path::verify(leaf, options),
+    }
 }
