@@ -18,16 +18,16 @@ pub(super) struct NodeTrust<'a> {
     trust: Option<Result<ClusterTrust, KubeconfigError>>,
 }
 
-fn node_trust(labelled: &Labelled<Kubeconfig>) -> NodeTrust<'_> {
+fn node_trust<'a>(labelled: &'a Labelled<Kubeconfig>, cache: &SignatureCache) -> NodeTrust<'a> {
     let kubeconfig = &labelled.value;
     let cluster = kubeconfig.current_cluster().map(|c| c.name.clone());
-    let trust = cluster.as_deref().map(|c| kubeconfig.trust(c));
+    let trust = cluster.as_deref().map(|c| kubeconfig.trust_shared(c, Some(cache)));
     NodeTrust { source: &labelled.label, kubeconfig, cluster, trust }
 }
 
 /// Every kubeconfig's trust, in input order.
-pub(super) fn nodes(input: &DoctorInput) -> Vec<NodeTrust<'_>> {
-    input.kubeconfigs.iter().map(node_trust).collect()
+pub(super) fn nodes<'a>(input: &'a DoctorInput, cache: &SignatureCache) -> Vec<NodeTrust<'a>> {
+    input.kubeconfigs.iter().map(|k| node_trust(k, cache)).collect()
 }
 
 impl NodeTrust<'_> {

@@ -132,11 +132,12 @@ pub fn diagnose(input: &DoctorInput) -> Diagnosis {
     diagnose_with_cache(input, &SignatureCache::new())
 }
 
-/// [`diagnose`], reusing signature checks across calls: a fleet audit passes one cache for every
-/// node, so the served chain's signatures are checked once per distinct CA rather than per node.
+/// [`diagnose`], reusing work across calls: a fleet audit passes one cache for every node, so the
+/// served chain's signatures are checked once per distinct CA rather than per node, a verification
+/// every node asks alike is answered once, and CA data every node embeds alike is decoded once.
 pub fn diagnose_with_cache(input: &DoctorInput, cache: &SignatureCache) -> Diagnosis {
     // Each kubeconfig's embedded bundle is decoded once and shared by every check and the plan.
-    let nodes = checks::nodes(input);
+    let nodes = checks::nodes(input, cache);
     let certificates = checks::certificates(input, &nodes);
     let mut findings = checks::run(input, &nodes, &certificates, cache);
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));

@@ -20,6 +20,7 @@ mod validate;
 use std::sync::OnceLock;
 
 use crate::document::{self, Document, Kind, Node};
+use crate::verify::SignatureCache;
 use crate::{CaBundle, Limits, Position, go_base64};
 
 pub use edit::{CaEdit, EditError};
@@ -69,7 +70,7 @@ pub struct Kubeconfig {
 }
 
 /// What [`Kubeconfig::ca_bundle`] answers for one cluster.
-type CaData = Result<Option<CaBundle>, KubeconfigError>;
+pub(crate) type CaData = Result<Option<CaBundle>, KubeconfigError>;
 
 impl Kubeconfig {
     /// Parses a kubeconfig (YAML or JSON, optionally behind a UTF-8 byte-order mark) with the default [`Limits`].
@@ -160,6 +161,16 @@ impl Kubeconfig {
     /// The CA bundle embedded in `certificate-authority-data` of cluster `name`, decoded the way
     /// client-go decodes it; `Ok(None)` when the cluster embeds none.
     pub fn ca_bundle(&self, cluster: &str) -> Result<Option<CaBundle>, KubeconfigError> {
+        self.ca_bundle_shared(cluster, None)
+    }
+
+    /// [`Kubeconfig::ca_bundle`], taking an earlier decode of the same data from `shared` (a fleet
+    /// audit meets the same `certificate-authority-data` on every node).
+    fn ca_bundle_shared(
+        &self,
+        cluster: &str,
+        shared: Option<&SignatureCache>,
+    ) -> Result<Option<CaBundle>, KubeconfigError> {
         let (index, entry) = self
             .config
             .clusters
@@ -167,9 +178,13 @@ impl Kubeconfig {
             .enumerate()
             .find(|(_, c)| c.name == cluster)
             .ok_or_else(|| KubeconfigError::NoSuchCluster { name: cluster.to_owned() })?;
-        match self.ca_bundles.get(index) {
-            Some(memo) => memo.get_or_init(|| self.decode_ca_bundle(entry)).clone(),
+        let decode = || match shared {
+            Some(cache) => cache.ca_data(&entry.cluster.certificate_authority_data, || self.decode_ca_bundle(entry)),
             None => self.decode_ca_bundle(entry),
+        };
+        match self.ca_bundles.get(index) {
+            Some(memo) => memo.get_or_init(decode).clone(),
+            None => decode(),
         }
     }
 
@@ -191,9 +206,18 @@ impl Kubeconfig {
 
     /// How cluster `name` tells its clients to trust the server.
     pub fn trust(&self, cluster: &str) -> Result<ClusterTrust, KubeconfigError> {
+        self.trust_shared(cluster, None)
+    }
+
+    /// [`Kubeconfig::trust`], decoding CA data through `shared` (see [`SignatureCache`]).
+    pub(crate) fn trust_shared(
+        &self,
+        cluster: &str,
+        shared: Option<&SignatureCache>,
+    ) -> Result<ClusterTrust, KubeconfigError> {
         let entry = self.cluster(cluster).ok_or_else(|| KubeconfigError::NoSuchCluster { name: cluster.to_owned() })?;
         let c = &entry.cluster;
-        if let Some(bundle) = self.ca_bundle(cluster)? {
+        if let Some(bundle) = self.ca_bundle_shared(cluster, shared)? {
             return Ok(ClusterTrust::Bundle(bundle));
         }
         Ok(if !c.certificate_authority.is_empty() {

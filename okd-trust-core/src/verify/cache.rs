@@ -5,15 +5,17 @@
 //! nearly all of the cost. The outcome of Go's `CheckSignatureFrom` depends on the two
 //! certificates alone, so it is keyed by their SHA-256 fingerprints. A whole verification depends
 //! on its inputs alone (certificates, name, time, usages, profile, budget), so when every node
-//! asks the same question the verdict itself is remembered, keyed by all of them. The cache is
-//! explicit state the caller owns and passes in: the core keeps no globals.
+//! asks the same question the verdict itself is remembered, keyed by all of them. For the same
+//! reason the doctor decodes each distinct kubeconfig `certificate-authority-data` once. The cache
+//! is explicit state the caller owns and passes in: the core keeps no globals.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use super::{Failure, Profile, Verdict, VerifyOptions};
 use crate::cert::ExtendedKeyUsage;
-use crate::{Certificate, Timestamp};
+use crate::kubeconfig::CaData;
+use crate::{CaBundle, Certificate, Timestamp};
 
 type Key = ([u8; 32], [u8; 32]);
 
@@ -46,7 +48,7 @@ impl VerifyKey {
 }
 
 /// Outcomes of signature checks and of whole verifications, shared by every verification given
-/// it (thread-safe).
+/// it (thread-safe); the doctor also keeps here the bundles it decoded from kubeconfig CA data.
 ///
 /// ```
 /// use okd_trust::verify::{self, SignatureCache, VerifyOptions};
@@ -69,6 +71,8 @@ impl VerifyKey {
 pub struct SignatureCache {
     outcomes: Mutex<HashMap<Key, Result<(), Failure>>>,
     verdicts: Mutex<HashMap<VerifyKey, Verdict>>,
+    /// Decoded `certificate-authority-data`, by its text.
+    ca_data: Mutex<HashMap<String, CaBundle>>,
 }
 
 impl SignatureCache {
@@ -120,6 +124,19 @@ impl SignatureCache {
         verdict
     }
 
+    /// The bundle decoded earlier from the same `certificate-authority-data`, or `decode`'s.
+    /// Only bundles are kept: an error names the file and place it came from.
+    pub(crate) fn ca_data(&self, data: &str, decode: impl FnOnce() -> CaData) -> CaData {
+        if let Some(bundle) = lock(&self.ca_data).get(data) {
+            return Ok(Some(bundle.clone()));
+        }
+        let decoded = decode();
+        if let Ok(Some(bundle)) = &decoded {
+            lock(&self.ca_data).insert(data.to_owned(), bundle.clone());
+        }
+        decoded
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Result<(), Failure>>> {
         lock(&self.outcomes)
     }
@@ -132,7 +149,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
     use crate::verify::{self, Budget};
     use crate::{CaBundle, examples};
@@ -164,5 +181,17 @@ mod tests {
             }
         }
         assert_eq!(lock(&cache.verdicts).len(), variants.len());
+    }
+
+    #[test]
+    fn decoded_ca_data_is_shared_and_errors_are_not() {
+        let cache = SignatureCache::new();
+        let bundle = CaBundle::from_pem(examples::CLUSTER_CA_BUNDLE.as_bytes()).unwrap();
+        let first = cache.ca_data("data", || Ok(Some(bundle.clone()))).unwrap().unwrap();
+        let again = cache.ca_data("data", || panic!("decoded twice")).unwrap().unwrap();
+        assert_eq!(first, again);
+        let failing = || Err(crate::kubeconfig::KubeconfigError::NoSuchCluster { name: "gone".into() });
+        assert!(cache.ca_data("other", failing).is_err());
+        assert!(cache.ca_data("other", || Ok(None)).unwrap().is_none(), "the error was not kept");
     }
 }
