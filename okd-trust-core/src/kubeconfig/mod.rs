@@ -19,6 +19,8 @@ mod validate;
 
 use std::sync::OnceLock;
 
+use serde::Deserialize;
+
 use crate::document::{self, Document, Kind, Node};
 use crate::verify::SignatureCache;
 use crate::{CaBundle, Limits, Position, go_base64};
@@ -296,6 +298,10 @@ impl Kubeconfig {
 
 fn read_model(document: &Document, root: &Node) -> Result<Config, KubeconfigError> {
     let value = document::to_json(root);
+    // The path to a bad field is tracked only once there is one: tracking costs on every field.
+    if let Ok(config) = Config::deserialize(&value) {
+        return Ok(config);
+    }
     serde_path_to_error::deserialize::<_, Config>(&value).map_err(|e| {
         let mut node = root;
         let mut path = String::new();
