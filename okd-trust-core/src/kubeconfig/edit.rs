@@ -150,7 +150,7 @@ impl Kubeconfig {
         let (range, replacement) = Splicer { kubeconfig: self, cluster }.splice(&encoded)?;
         let source = self.source();
         let text = format!("{}{}{}", &source[..range.start], replacement, &source[range.end..]);
-        let edited = self.self_check(cluster, &pem, &text)?;
+        let edited = self.self_check(cluster, &pem, &encoded, &text)?;
         let bom = self.document.bom_len;
         let edit = CaEdit { text: self.with_bom(&text), changed: true, replaced: range.start + bom..range.end + bom };
         Ok((edit, Some(edited)))
@@ -167,14 +167,17 @@ impl Kubeconfig {
         format!("{bom}{text}")
     }
 
-    fn self_check(&self, cluster: &str, pem: &str, text: &str) -> Result<Kubeconfig, EditError> {
+    fn self_check(&self, cluster: &str, pem: &str, encoded: &str, text: &str) -> Result<Kubeconfig, EditError> {
         let failed = |detail: String| EditError::SelfCheckFailed { detail };
         let edited = Kubeconfig::parse(text.as_bytes()).map_err(|e| failed(format!("it does not parse: {e}")))?;
         // client-go decodes the new value to exactly the PEM that was encoded: the same
         // certificates, in the same order, and nothing else (no certificate parse needed).
         let new_data =
             edited.cluster(cluster).map(|c| c.cluster.certificate_authority_data.clone()).unwrap_or_default();
-        if go_base64::decode(&new_data).ok().as_deref() != Some(pem.as_bytes()) {
+        // Reading back the very text encoded from the PEM proves it without a decode (base64
+        // decodes exactly what it encodes); any other text must decode to the PEM.
+        let reads_back = new_data == encoded || go_base64::decode(&new_data).ok().as_deref() == Some(pem.as_bytes());
+        if !reads_back {
             return Err(failed("the CA data reads back as a different bundle".into()));
         }
         let mut expected = self.config().clone();
