@@ -5,8 +5,9 @@
 //! file twice (the file, then the edited text it must re-read before offering it). So the document
 //! is first parsed with each such value cut short, then the values are put back.
 //!
-//! Only a value that ends its line is cut: a run of base64 characters after `": "`, or after an
-//! opening quote and followed by the matching one, with nothing but the line break after it. Base64
+//! Only a value that ends its line is cut: a run of base64 characters after a space (`key: …`,
+//! `- …`), or after an opening quote and followed by the matching one, with nothing but the line
+//! break after it. Base64
 //! holds no character that means anything to YAML (no `:`, `#`, quote, backslash, bracket or
 //! blank), and a value that ends its line cannot be a key, so cutting it changes nothing but that
 //! scalar and the offsets after it on its line. The shortened parse is used only when every cut
