@@ -98,8 +98,9 @@ def measure(fn, budget):
 
 
 def fmt(seconds):
+    # 999.6 µs is written 1 ms: three significant digits would round it to "1e+03 µs".
     for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6)):
-        if seconds >= scale:
+        if seconds / scale >= 0.9995:
             return f"{seconds / scale:.3g} {unit}"
     return f"{seconds / 1e-9:.3g} ns"
 
