@@ -205,3 +205,18 @@ fn clones_share_and_compare() {
 fn leaf_lifetime_helper() {
     assert_eq!(days(30), okd::LEAF_LIFETIME);
 }
+
+/// Go's parser refuses an EC public key whose point is not on its curve; so does the load.
+#[test]
+fn ec_point_off_the_curve_is_a_parse_error() {
+    for (key, header) in [(Key::P256, [0x03, 0x42, 0x00, 0x04]), (Key::P384, [0x03, 0x62, 0x00, 0x04])] {
+        let issued = CertBuilder::ca("ec-ca").key(key).validity(0, days(10)).self_signed();
+        let der = issued.der();
+        assert!(Certificate::from_der(der).is_ok());
+        let at = der.windows(4).position(|w| w == header).expect("the SPKI point") + 4;
+        let mut bent = der.to_vec();
+        bent[at + 40] ^= 0x01; // one bit of X: the point leaves the curve
+        let err = Certificate::from_der(&bent).unwrap_err();
+        assert!(err.to_string().contains("failed to unmarshal elliptic curve point"), "{key:?}: {err}");
+    }
+}

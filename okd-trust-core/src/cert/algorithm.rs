@@ -317,16 +317,18 @@ pub(crate) fn public_key_algorithm(ai: &AlgorithmId<'_>, key: &[u8]) -> Result<P
             if key.len() != 1 + 2 * coordinate || key.first() != Some(&0x04) {
                 return Err("failed to unmarshal elliptic curve point");
             }
-            // Go's parser also requires the point to be on the curve.
-            use aws_lc_rs::signature as sig;
-            let verifier: Option<&'static sig::EcdsaVerificationAlgorithm> = match curve {
+            // Go's parser also requires the point to be on the curve. aws-lc-rs' key-agreement
+            // parser checks that once; its signature-key parser checked it twice (a tenth of
+            // loading a bundle of EC roots).
+            use aws_lc_rs::agreement;
+            let curve_alg: Option<&'static agreement::Algorithm> = match curve {
                 EcCurve::P224 => None,
-                EcCurve::P256 => Some(&sig::ECDSA_P256_SHA256_ASN1),
-                EcCurve::P384 => Some(&sig::ECDSA_P384_SHA384_ASN1),
-                EcCurve::P521 => Some(&sig::ECDSA_P521_SHA512_ASN1),
+                EcCurve::P256 => Some(&agreement::ECDH_P256),
+                EcCurve::P384 => Some(&agreement::ECDH_P384),
+                EcCurve::P521 => Some(&agreement::ECDH_P521),
             };
-            if let Some(verifier) = verifier
-                && sig::ParsedPublicKey::new(verifier, key).is_err()
+            if let Some(curve_alg) = curve_alg
+                && agreement::ParsedPublicKey::try_from(&agreement::UnparsedPublicKey::new(curve_alg, key)).is_err()
             {
                 return Err("failed to unmarshal elliptic curve point");
             }
