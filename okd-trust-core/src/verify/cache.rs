@@ -83,7 +83,7 @@ impl SignatureCache {
 
     /// How many (issuer, certificate) pairs it remembers (whole verdicts are not counted).
     pub fn len(&self) -> usize {
-        self.lock().len()
+        lock(&self.outcomes).len()
     }
 
     /// Whether it remembers nothing.
@@ -98,14 +98,7 @@ impl SignatureCache {
         parent: &Certificate,
         check: impl FnOnce() -> Result<(), Failure>,
     ) -> Result<(), Failure> {
-        let key = (parent.sha256_fingerprint(), child.sha256_fingerprint());
-        if let Some(outcome) = self.lock().get(&key) {
-            return outcome.clone();
-        }
-        // Checked outside the lock, so threads verifying different chains do not wait on each other.
-        let outcome = check();
-        self.lock().insert(key, outcome.clone());
-        outcome
+        remembered(&self.outcomes, (parent.sha256_fingerprint(), child.sha256_fingerprint()), check)
     }
 
     /// The remembered verdict for verifying `leaf` with `options`, or `verify`'s, remembered.
@@ -115,13 +108,7 @@ impl SignatureCache {
         options: &VerifyOptions<'_>,
         verify: impl FnOnce() -> Verdict,
     ) -> Verdict {
-        let key = VerifyKey::new(leaf, options);
-        if let Some(verdict) = lock(&self.verdicts).get(&key) {
-            return verdict.clone();
-        }
-        let verdict = verify();
-        lock(&self.verdicts).insert(key, verdict.clone());
-        verdict
+        remembered(&self.verdicts, VerifyKey::new(leaf, options), verify)
     }
 
     /// The bundle decoded earlier from the same `certificate-authority-data`, or `decode`'s.
@@ -136,10 +123,17 @@ impl SignatureCache {
         }
         decoded
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Result<(), Failure>>> {
-        lock(&self.outcomes)
+/// The value remembered under `key`, or `compute`'s, remembered.
+fn remembered<K: Eq + std::hash::Hash, V: Clone>(map: &Mutex<HashMap<K, V>>, key: K, compute: impl FnOnce() -> V) -> V {
+    if let Some(value) = lock(map).get(&key) {
+        return value.clone();
     }
+    // Computed outside the lock, so threads verifying different chains do not wait on each other.
+    let value = compute();
+    lock(map).insert(key, value.clone());
+    value
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

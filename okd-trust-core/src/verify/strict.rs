@@ -16,7 +16,6 @@ use super::Failure;
 use crate::Certificate;
 use crate::cert::{ExtendedKeyUsage, KeyUsage, PublicKeyAlgorithm};
 
-use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280::{
     ID_CE_AUTHORITY_KEY_IDENTIFIER as AUTHORITY_KEY_ID, ID_CE_BASIC_CONSTRAINTS as BASIC_CONSTRAINTS,
     ID_CE_EXT_KEY_USAGE as EXTENDED_KEY_USAGE, ID_CE_NAME_CONSTRAINTS as NAME_CONSTRAINTS,
@@ -91,10 +90,6 @@ fn violation(rule: &'static str, detail: impl Into<String>) -> Result<(), Failur
     Err(Failure::Strict { rule, detail: detail.into() })
 }
 
-fn extension<'c>(cert: &'c Certificate, oid: ObjectIdentifier) -> Option<crate::cert::Extension<'c>> {
-    cert.extension(&oid)
-}
-
 fn serial_number(cert: &Certificate, _: Place) -> Result<(), Failure> {
     let hex = cert.serial_hex();
     if hex.bytes().all(|b| b == b'0') {
@@ -115,7 +110,7 @@ fn key_identifiers(cert: &Certificate, place: Place) -> Result<(), Failure> {
     if cert.is_ca() && cert.subject_key_id().is_none() {
         return violation("RFC 5280 4.2.1.2", "a CA certificate must carry a subjectKeyIdentifier");
     }
-    match extension(cert, AUTHORITY_KEY_ID) {
+    match cert.extension(&AUTHORITY_KEY_ID) {
         None if !(self_signed && place == Place::Anchor) => violation(
             "RFC 5280 4.2.1.1",
             "authorityKeyIdentifier is required on every certificate but a self-signed root",
@@ -149,7 +144,7 @@ fn basic_constraints(cert: &Certificate, place: Place) -> Result<(), Failure> {
         (Place::Leaf, Some(bc)) if bc.ca => {
             violation("RFC 5280 4.2.1.9", "the end-entity certificate is a CA (cA:TRUE)")
         }
-        (Place::Intermediate | Place::Anchor, Some(bc)) if bc.ca => match extension(cert, BASIC_CONSTRAINTS) {
+        (Place::Intermediate | Place::Anchor, Some(bc)) if bc.ca => match cert.extension(&BASIC_CONSTRAINTS) {
             Some(ext) if !ext.critical => violation("RFC 5280 4.2.1.9", "basicConstraints of a CA must be critical"),
             _ => Ok(()),
         },
@@ -181,7 +176,7 @@ fn extended_key_usage(cert: &Certificate, place: Place) -> Result<(), Failure> {
             Some(list) if list.contains(&ExtendedKeyUsage::Any) => {
                 violation("CA/B BR 7.1.2.7.10", "a TLS server certificate must not assert anyExtendedKeyUsage")
             }
-            Some(_) if extension(cert, EXTENDED_KEY_USAGE).is_some_and(|e| e.critical) => {
+            Some(_) if cert.extension(&EXTENDED_KEY_USAGE).is_some_and(|e| e.critical) => {
                 violation("CA/B BR 7.1.2.7.10", "extKeyUsage of a TLS server certificate must not be critical")
             }
             Some(_) => Ok(()),
@@ -195,7 +190,7 @@ fn extended_key_usage(cert: &Certificate, place: Place) -> Result<(), Failure> {
 
 fn names(cert: &Certificate, place: Place) -> Result<(), Failure> {
     let empty_subject = cert.raw_subject() == EMPTY_NAME;
-    let san = extension(cert, SUBJECT_ALT_NAME);
+    let san = cert.extension(&SUBJECT_ALT_NAME);
     if place != Place::Leaf && empty_subject {
         return violation("RFC 5280 4.1.2.6", "a CA certificate must have a non-empty subject");
     }
@@ -266,7 +261,7 @@ fn key_strength(cert: &Certificate, _: Place) -> Result<(), Failure> {
 }
 
 fn constraints_extensions(cert: &Certificate, place: Place) -> Result<(), Failure> {
-    if let Some(nc) = extension(cert, NAME_CONSTRAINTS) {
+    if let Some(nc) = cert.extension(&NAME_CONSTRAINTS) {
         if place == Place::Leaf {
             return violation("RFC 5280 4.2.1.10", "name constraints may only appear in CA certificates");
         }
@@ -281,7 +276,7 @@ fn constraints_extensions(cert: &Certificate, place: Place) -> Result<(), Failur
             );
         }
     }
-    if extension(cert, POLICY_CONSTRAINTS).is_some_and(|e| !e.critical) {
+    if cert.extension(&POLICY_CONSTRAINTS).is_some_and(|e| !e.critical) {
         return violation("RFC 5280 4.2.1.11", "policy constraints must be critical");
     }
     Ok(())
