@@ -48,6 +48,22 @@ pub(crate) enum CliError {
         /// The path given.
         path: PathBuf,
     },
+    /// A served chain holds PEM text that starts a block but does not decode.
+    #[error(
+        "{option} {}: line {line}: damaged PEM block ({reason}); a served chain is read whole or not at all, \
+         since skipping a block would judge a different chain",
+        path.display()
+    )]
+    DamagedBlock {
+        /// The option that named the file.
+        option: &'static str,
+        /// The path given.
+        path: PathBuf,
+        /// 1-based line where the damaged block starts.
+        line: usize,
+        /// Why it does not decode.
+        reason: String,
+    },
     /// A certificate of a served chain does not parse; Go's TLS client would abort the handshake.
     #[error("{option} {}: certificate {index} (at line {line}) cannot be parsed: {source}", path.display())]
     Certificate {

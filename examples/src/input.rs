@@ -1,24 +1,80 @@
 //! The outside world: files, standard input, the clock, and argument values.
 
-use std::io::{self, Read as _};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read};
 use std::net::IpAddr;
+use std::os::unix::fs::{FileTypeExt as _, OpenOptionsExt as _};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use okd_trust::pem;
-use okd_trust::{CaBundle, Certificate, Limits, Position, Timestamp};
+use okd_trust::{CaBundle, Certificate, Limits, LineIndex, Timestamp};
 
 use crate::error::CliError;
 
-/// Reads the file at `path`, or standard input when `path` is `-`.
+/// Reads the file at `path`, or standard input when `path` is `-`, refusing more than the core's
+/// input limit without reading past it (so `/dev/zero` or an endless pipe costs limit + 1 bytes).
 pub(crate) fn read(option: &'static str, path: &Path) -> Result<Vec<u8>, CliError> {
-    let read = if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes)
-    } else {
-        std::fs::read(path)
-    };
-    read.map_err(|source| CliError::Read { option, path: path.to_owned(), source })
+    read_at_most(option, path, Limits::default().max_input_bytes)
+}
+
+/// [`read`] with a limit of its own (the x509-limbo suite is larger than any one input).
+pub(crate) fn read_at_most(option: &'static str, path: &Path, limit: usize) -> Result<Vec<u8>, CliError> {
+    let fail = |source| CliError::Read { option, path: path.to_owned(), source };
+    if path.as_os_str() == "-" {
+        return read_bounded(io::stdin().lock(), limit).map_err(fail);
+    }
+    let file = open_regular(path).map_err(fail)?;
+    read_bounded(file, limit).map_err(fail)
+}
+
+/// Opens `path` for reading if it is a regular file (after following links). The open does not
+/// block — a FIFO with no writer would otherwise wait forever — and the check is made on the
+/// opened file, so nothing can be swapped in between.
+pub(crate) fn open_regular(path: &Path) -> io::Result<File> {
+    let file = OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        let what = if kind.is_dir() {
+            "a directory"
+        } else if kind.is_fifo() {
+            "a FIFO"
+        } else if kind.is_char_device() || kind.is_block_device() {
+            "a device"
+        } else if kind.is_socket() {
+            "a socket"
+        } else {
+            "not a regular file"
+        };
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{what}: only regular files are read (use `-` for standard input)"),
+        ));
+    }
+    Ok(file)
+}
+
+/// Refuses `-` (standard input) for more than one of `paths`: it can be read only once.
+pub(crate) fn stdin_once<'a>(paths: impl IntoIterator<Item = &'a std::path::PathBuf>) -> Result<(), CliError> {
+    if paths.into_iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return Err(CliError::Usage(
+            "standard input can be read once: give `-` to one option only, and files to the others".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads at most `limit` bytes; one byte more is an error that names the limit.
+pub(crate) fn read_bounded(source: impl Read, limit: usize) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    source.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("more than {limit} bytes, the input limit; nothing past it was read"),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Loads a CA bundle like Go's `AppendCertsFromPEM`, reporting what it skipped on stderr.
@@ -41,13 +97,26 @@ pub(crate) fn chain(option: &'static str, path: &Path) -> Result<Vec<Certificate
     let bytes = read(option, path)?;
     let limits = Limits::default();
     let scan = pem::scan(&bytes, &limits).map_err(|source| CliError::Pem { option, path: path.to_owned(), source })?;
-    for skipped in &scan.skipped {
-        let at = Position::in_text(&bytes, skipped.span.start);
-        eprintln!("okd-trust: warning: {option} {}: {at}: PEM text skipped: {}", path.display(), skipped.reason);
+    // Positions come from one index of the text: recounting lines from the start for every block
+    // made a large chain quadratic.
+    let lines = LineIndex::new(&bytes);
+    // A damaged block is an error, not a warning: skipping it would judge a shorter chain — with a
+    // corrupt leaf, the CA itself, which verifies.
+    if let Some(offset) = scan.first_undecoded_begin(&bytes) {
+        let reason = scan.skipped.iter().find(|s| s.span.start == offset).map_or_else(
+            || "no END line of its own, or a body that does not decode".to_owned(),
+            |s| s.reason.to_string(),
+        );
+        return Err(CliError::DamagedBlock {
+            option,
+            path: path.to_owned(),
+            line: lines.position(offset).line,
+            reason,
+        });
     }
     let mut certs = Vec::new();
     for block in &scan.blocks {
-        let at = Position::in_text(&bytes, block.span.start);
+        let at = lines.position(block.span.start);
         if block.label != "CERTIFICATE" {
             eprintln!("okd-trust: warning: {option} {}: {at}: {} block skipped", path.display(), block.label);
             continue;

@@ -10,6 +10,7 @@
 mod cmd;
 mod error;
 mod input;
+mod replace;
 mod view;
 
 use std::process::ExitCode;

@@ -12,7 +12,7 @@ use std::fmt;
 
 use crate::cert::{CertError, Certificate};
 use crate::pem::{self, PemError, SkipReason};
-use crate::{Limits, Position, Timestamp};
+use crate::{Limits, LineIndex, Position, Timestamp};
 
 /// An ordered set of CA certificates, de-duplicated by SHA-256 fingerprint (first occurrence wins).
 ///
@@ -281,31 +281,6 @@ impl<'a> IntoIterator for &'a CaBundle {
     }
 }
 
-/// Line starts of a text, for turning many offsets into positions without rescanning.
-/// Line starts of a text, found on the first call to [`LineIndex::position`]: a bundle without
-/// warnings never needs a position, and indexing every line cost as much as decoding the base64.
-struct LineIndex<'a> {
-    text: &'a [u8],
-    starts: std::cell::OnceCell<Vec<usize>>,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a [u8]) -> Self {
-        LineIndex { text, starts: std::cell::OnceCell::new() }
-    }
-
-    fn position(&self, offset: usize) -> Position {
-        let starts = self
-            .starts
-            .get_or_init(|| std::iter::once(0).chain(memchr::memchr_iter(b'\n', self.text).map(|i| i + 1)).collect());
-        let offset = offset.min(self.text.len());
-        let line = starts.partition_point(|&s| s <= offset);
-        let start = starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
-        let column = String::from_utf8_lossy(&self.text[start..offset]).chars().count() + 1;
-        Position { offset, line, column }
-    }
-}
-
 /// A certificate ordered by its DER, so a load finds duplicates without a SHA-256 of every
 /// certificate: two different certificates usually differ within their first twenty bytes (the
 /// serial number), and even a crafted bundle costs only O(n log n) comparisons.
@@ -335,15 +310,6 @@ impl Ord for ByDer {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
-
-    #[test]
-    fn line_index_agrees_with_position_in_text() {
-        let text = "ab\nçd\n\nlast".as_bytes();
-        let index = LineIndex::new(text);
-        for offset in 0..=text.len() {
-            assert_eq!(index.position(offset), Position::in_text(text, offset), "{offset}");
-        }
-    }
 
     #[test]
     fn empty_input_is_no_certificates() {

@@ -49,7 +49,7 @@ pub use document::DocumentError;
 pub use error::Error;
 pub use kubeconfig::Kubeconfig;
 pub use limits::Limits;
-pub use position::Position;
+pub use position::{LineIndex, Position};
 pub use time::{Timestamp, TimestampError};
 
 /// The README's examples, compiled and run as doctests.

@@ -24,6 +24,9 @@ pub struct Limits {
     pub max_nodes: usize,
     /// Most alias references followed in one YAML document.
     pub max_aliases: usize,
+    /// Most bytes of scalar text (keys and values) that aliases may copy into one YAML document.
+    /// Counting alias *nodes* is not enough: one alias of a large string costs its whole size.
+    pub max_alias_bytes: usize,
 }
 
 impl Limits {
@@ -35,6 +38,7 @@ impl Limits {
         max_nesting_depth: 64,
         max_nodes: 250_000,
         max_aliases: 1_000,
+        max_alias_bytes: 16 << 20,
     };
 }
 

@@ -115,6 +115,38 @@ pub struct Scan {
     pub skipped: Vec<Skipped>,
 }
 
+impl Scan {
+    /// The offset of the first line that starts a PEM block (`-----BEGIN `) but did not become
+    /// one of [`Scan::blocks`]: a damaged block, or one whose END line is missing so that Go's
+    /// decoder started over inside it. A reader that must see every block — a served chain,
+    /// where losing the leaf would judge the CA in its place — refuses input where this is `Some`.
+    ///
+    /// ```
+    /// use okd_trust::{Limits, pem};
+    /// let good = pem::encode("CERTIFICATE", &[1, 2, 3]);
+    /// let text = format!("-----BEGIN CERTIFICATE-----\nAQ\0ID\n{good}");
+    /// let scan = pem::scan(text.as_bytes(), &Limits::default())?;
+    /// assert_eq!(scan.blocks.len(), 1);
+    /// assert_eq!(scan.first_undecoded_begin(text.as_bytes()), Some(0));
+    /// assert_eq!(pem::scan(good.as_bytes(), &Limits::default())?.first_undecoded_begin(good.as_bytes()), None);
+    /// # Ok::<(), okd_trust::pem::PemError>(())
+    /// ```
+    pub fn first_undecoded_begin(&self, input: &[u8]) -> Option<usize> {
+        let mut starts = self.blocks.iter().map(|b| b.span.start).peekable();
+        for at in memchr::memmem::find_iter(input, BEGIN) {
+            if at != 0 && input[at - 1] != b'\n' {
+                continue;
+            }
+            // Blocks are in input order, so the next decoded block either starts here or later.
+            while starts.next_if(|&start| start < at).is_some() {}
+            if starts.next_if_eq(&at).is_none() {
+                return Some(at);
+            }
+        }
+        None
+    }
+}
+
 /// An input the scanner refused to read because it exceeds a [`Limits`] budget.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -71,10 +71,10 @@ impl Timestamp {
         if hour > 23 || minute > 59 || second > 60 {
             return None;
         }
-        let days = days_from_civil(year, month, day);
-        Some(Timestamp::from_unix_seconds(
-            days * 86_400 + i64::from(hour) * 3_600 + i64::from(minute) * 60 + i64::from(second),
-        ))
+        // Checked: `year` may be anything an i64 holds, and the seconds must fit one too.
+        let days = days_from_civil(year, month, day)?;
+        let seconds = days.checked_mul(86_400)?.checked_add(i64::from(hour * 3_600 + minute * 60 + second))?;
+        Some(Timestamp::from_unix_seconds(seconds))
     }
 
     /// Parses an RFC 3339 date-time such as `2024-04-18T09:30:00Z` or `2024-04-18 11:30:00.5+02:00`,
@@ -98,7 +98,21 @@ impl Timestamp {
 
     /// Whole days from `self` until `later` (negative when `later` is earlier), rounded toward zero.
     pub const fn days_until(self, later: Timestamp) -> i64 {
-        (later.seconds - self.seconds) / 86_400
+        // The difference of two i64s needs 65 bits; divided by a day it fits an i64 again.
+        ((later.seconds as i128 - self.seconds as i128) / 86_400) as i64
+    }
+
+    /// Seconds from `self` until `later` (negative when `later` is earlier), saturating at the
+    /// ends of the i64 range rather than overflowing.
+    ///
+    /// ```
+    /// use okd_trust::Timestamp;
+    /// let (first, last) = (Timestamp::from_unix_seconds(i64::MIN), Timestamp::from_unix_seconds(i64::MAX));
+    /// assert_eq!(first.seconds_until(last), i64::MAX);
+    /// assert_eq!(Timestamp::from_unix_seconds(10).seconds_until(Timestamp::from_unix_seconds(4)), -6);
+    /// ```
+    pub const fn seconds_until(self, later: Timestamp) -> i64 {
+        later.seconds.saturating_sub(self.seconds)
     }
 }
 
@@ -128,15 +142,17 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`), or
+/// `None` when they do not fit an i64 (computed in i128, so every i64 year is safe).
+fn days_from_civil(year: i64, month: u32, day: u32) -> Option<i64> {
+    let year = i128::from(year);
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let m = i128::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i128::from(day) - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    i64::try_from(era * 146_097 + doe - 719_468).ok()
 }
 
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -204,7 +220,7 @@ fn parse_rfc3339(s: &str) -> Option<Timestamp> {
         }
     };
     let local = Timestamp::from_utc(year, month, day, hour, minute, second)?;
-    Some(Timestamp { seconds: local.seconds - offset, nanos })
+    Some(Timestamp { seconds: local.seconds.checked_sub(offset)?, nanos })
 }
 
 #[cfg(test)]

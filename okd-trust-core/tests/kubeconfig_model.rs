@@ -197,6 +197,28 @@ fn a_second_document_is_refused_with_its_position() {
 }
 
 #[test]
+fn aliases_of_a_large_string_are_budgeted_in_bytes() {
+    // 999 aliases stay under the alias count, but each copies 2 MiB: 2 GB once expanded.
+    let bomb = format!("x: &big \"{}\"\ny:\n{}", "A".repeat(2 << 20), "  - *big\n".repeat(999));
+    let limit = Limits::default().max_alias_bytes;
+    let err = Kubeconfig::parse(bomb.as_bytes()).unwrap_err();
+    let KubeconfigError::Document(DocumentError::TooMuchAliasText { position, limit: reported }) = &err else {
+        panic!("{err:?}")
+    };
+    // The aliases start on line 3; the one that crosses the budget is refused.
+    assert_eq!((reported, position.line), (&limit, 3 + limit / (2 << 20)));
+    assert!(err.to_string().contains("aliases expand to more than"), "{err}");
+    // Every reader of YAML shares the budget: manifests and input detection too.
+    let manifest = format!("kind: ConfigMap\nmetadata: {{name: n}}\n{bomb}");
+    assert!(okd_trust::manifest::parse(manifest.as_bytes()).is_err());
+    let detected = okd_trust::input::detect("bomb", manifest.as_bytes()).unwrap_err();
+    assert!(detected.to_string().contains("aliases expand to more than"), "{detected}");
+    // A few copies of a small anchor are fine.
+    let small = format!("{}x: &a \"{}\"\ny: [*a, *a, *a]\n", okd_trust::examples::NODE_KUBECONFIG, "A".repeat(1000));
+    Kubeconfig::parse(small.as_bytes()).unwrap();
+}
+
+#[test]
 fn hostile_inputs_fail_fast_with_typed_errors() {
     let mut laughs = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
     for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h", "i"].windows(2).map(|w| (w[0], w[1])) {

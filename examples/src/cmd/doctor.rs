@@ -4,9 +4,11 @@
 //! All I/O lives here: the inputs are read and auto-detected, the served chain may be fetched
 //! over TLS, the core diagnoses and renders, and `--fix` writes files atomically.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs;
 use std::io::{self, Write as _};
+use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
 use okd_trust::diagnose::{self, DoctorInput, Labelled, Verdict};
@@ -17,6 +19,7 @@ use okd_trust::{CaBundle, Certificate, Kubeconfig, Timestamp, examples, report};
 use super::Outcome;
 use crate::error::CliError;
 use crate::input;
+use crate::replace::{self, Locked};
 
 /// When the built-in reproduction is judged: three weeks after the rotation, the day nodes fail.
 const DEMO_AT: &str = "2024-05-01T00:00:00Z";
@@ -38,6 +41,9 @@ pub(crate) struct Args {
     /// Fetch the served chain from HOST:PORT (e.g. api-int.<domain>:6443) without trusting it.
     #[arg(long, value_name = "HOST:PORT")]
     connect: Option<String>,
+    /// With --connect: give up when connecting and the TLS handshake together take longer (seconds).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    timeout: u64,
     /// The api-int host name to verify (default: each kubeconfig's server; also the SNI for --connect).
     #[arg(long, value_name = "NAME")]
     server_name: Option<String>,
@@ -74,12 +80,6 @@ enum Format {
     Json,
     /// Prometheus text exposition, for node-exporter's textfile collector.
     Prometheus,
-}
-
-/// A kubeconfig as read from disk, kept so `--fix` can check nothing changed under it.
-struct NodeFile {
-    path: PathBuf,
-    bytes: Vec<u8>,
 }
 
 impl Args {
@@ -126,7 +126,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
     if !args.fix {
         return Ok(if healthy { Outcome::Success } else { Outcome::Problem });
     }
-    fix(args, &diagnosis, &files)?;
+    fix(args, &diagnosis, files)?;
     // Exit 0 only if the node is healthy now: judge again with the kubeconfigs as written, so a
     // problem the fix does not touch (multus, an expiring signer, a legacy Secret) still exits 1.
     let after = diagnose::diagnose(&with_repairs(input, &diagnosis.plan.kubeconfigs));
@@ -138,8 +138,8 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
 
 /// `input` with each repaired kubeconfig replaced by its new text.
 fn with_repairs(mut input: DoctorInput, repairs: &[diagnose::KubeconfigRepair]) -> DoctorInput {
-    for labelled in &mut input.kubeconfigs {
-        let repaired = repairs.iter().find(|r| r.source == labelled.label && r.verified);
+    for (index, labelled) in input.kubeconfigs.iter_mut().enumerate() {
+        let repaired = repairs.iter().find(|r| r.kubeconfig == index && r.verified);
         if let Some(config) = repaired.and_then(|r| Kubeconfig::parse(r.new_text.as_bytes()).ok()) {
             labelled.value = config;
         }
@@ -187,6 +187,39 @@ fn read_detected(option: &'static str, path: &Path) -> Result<(Vec<u8>, Detected
     Ok((bytes, detected))
 }
 
+/// With `--fix`: every kubeconfig opened and locked before it is read, in one order every run
+/// agrees on (device and inode), so concurrent runs queue instead of planning from the same bytes.
+/// Returned in argument order.
+fn lock_kubeconfigs(paths: &[PathBuf]) -> Result<Vec<Locked>, CliError> {
+    let mut keyed = Vec::with_capacity(paths.len());
+    for (index, path) in paths.iter().enumerate() {
+        let meta = fs::metadata(path).map_err(|source| CliError::Read {
+            option: "--kubeconfig",
+            path: path.clone(),
+            source,
+        })?;
+        let key = (meta.dev(), meta.ino());
+        if let Some((_, other, _)) = keyed.iter().find(|(k, _, _)| *k == key) {
+            let other: &PathBuf = &paths[*other];
+            return Err(CliError::Usage(format!(
+                "--kubeconfig {} and {} are the same file; give it once",
+                other.display(),
+                path.display()
+            )));
+        }
+        keyed.push((key, index, path));
+    }
+    keyed.sort_by_key(|(key, _, _)| *key);
+    let mut locked: Vec<(usize, Locked)> = Vec::with_capacity(paths.len());
+    for (_, index, path) in keyed {
+        let file = Locked::open(path, okd_trust::Limits::default().max_input_bytes)
+            .map_err(|e| CliError::Fix(e.to_string()))?;
+        locked.push((index, file));
+    }
+    locked.sort_by_key(|(index, _)| *index);
+    Ok(locked.into_iter().map(|(_, file)| file).collect())
+}
+
 /// Reads any supported file as a CA bundle.
 fn read_bundle(option: &'static str, path: &Path) -> Result<CaBundle, CliError> {
     let (_, detected) = read_detected(option, path)?;
@@ -197,13 +230,25 @@ fn read_bundle(option: &'static str, path: &Path) -> Result<CaBundle, CliError> 
     })
 }
 
-fn read_inputs(args: &Args) -> Result<(DoctorInput, Vec<NodeFile>), CliError> {
+fn read_inputs(args: &Args) -> Result<(DoctorInput, Vec<Locked>), CliError> {
+    input::stdin_once(
+        args.kubeconfig
+            .iter()
+            .chain(&args.cluster_ca)
+            .chain(&args.serving_chain)
+            .chain(&args.multus_ca)
+            .chain(&args.signer_secret),
+    )?;
     let mut input = DoctorInput::new(args.at.unwrap_or_else(input::now));
     input.warn_days = args.warn_days;
     input.server_name.clone_from(&args.server_name);
-    let mut files = Vec::new();
-    for path in &args.kubeconfig {
-        let (bytes, detected) = read_detected("--kubeconfig", path)?;
+    let files = if args.fix { lock_kubeconfigs(&args.kubeconfig)? } else { Vec::new() };
+    for (index, path) in args.kubeconfig.iter().enumerate() {
+        let detected = match files.get(index) {
+            Some(file) => detect::detect(&label(path), file.bytes())
+                .map_err(|source| CliError::Input { option: "--kubeconfig", source })?,
+            None => read_detected("--kubeconfig", path)?.1,
+        };
         let Detected::Kubeconfig(config) = detected else {
             return Err(CliError::WrongKind {
                 option: "--kubeconfig",
@@ -213,7 +258,6 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Vec<NodeFile>), CliError> {
             });
         };
         input.kubeconfigs.push(Labelled::new(label(path), *config));
-        files.push(NodeFile { path: path.clone(), bytes });
     }
     for path in &args.cluster_ca {
         input.cluster_cas.push(Labelled::new(label(path), read_bundle("--cluster-ca", path)?));
@@ -236,7 +280,7 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Vec<NodeFile>), CliError> {
         input.serving_chain = Some(Labelled::new(label(path), chain));
     }
     if let Some(target) = &args.connect {
-        let chain = fetch_chain(target, args.server_name.as_deref())?;
+        let chain = fetch_chain(target, args.server_name.as_deref(), Duration::from_secs(args.timeout))?;
         input.serving_chain = Some(Labelled::new(target.clone(), chain));
     }
     if let Some(path) = &args.multus_ca {
@@ -260,10 +304,12 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Vec<NodeFile>), CliError> {
 
 /// Fetches the chain `target` serves, leaf first, over TLS, without judging it: judging is the
 /// doctor's job, so the handshake must succeed with exactly the certificates kubelet would refuse.
-fn fetch_chain(target: &str, server_name: Option<&str>) -> Result<Vec<Certificate>, CliError> {
+///
+/// One deadline covers connecting and the whole handshake: each read waits only for what is left
+/// of it, so a server that trickles bytes cannot hold the doctor past `timeout`.
+fn fetch_chain(target: &str, server_name: Option<&str>, timeout: Duration) -> Result<Vec<Certificate>, CliError> {
     use std::net::{TcpStream, ToSocketAddrs as _};
     use std::sync::Arc;
-    use std::time::Duration;
 
     use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
     use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
@@ -327,25 +373,51 @@ fn fetch_chain(target: &str, server_name: Option<&str>) -> Result<Vec<Certificat
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(AcceptAnyChain(provider)))
         .with_no_client_auth();
-    let timeout = Duration::from_secs(10);
+    let deadline = Instant::now() + timeout;
+    let timed_out =
+        || fail(format!("timed out after {}s connecting and completing the TLS handshake", timeout.as_secs()));
+    // What is left of the deadline, or `None` once it has passed.
+    let left = || deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero());
+    let is_timeout = |e: &io::Error| matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut);
     let addrs = target.to_socket_addrs().map_err(|e| fail(format!("cannot resolve: {e}")))?;
     let mut last = String::from("no address");
     let mut tcp = None;
     for addr in addrs {
-        match TcpStream::connect_timeout(&addr, timeout) {
+        let Some(left) = left() else { return Err(timed_out()) };
+        match TcpStream::connect_timeout(&addr, left) {
             Ok(stream) => {
                 tcp = Some(stream);
                 break;
             }
+            Err(e) if is_timeout(&e) => last = format!("{addr}: timed out"),
             Err(e) => last = format!("{addr}: {e}"),
         }
     }
     let mut tcp = tcp.ok_or_else(|| fail(format!("cannot connect: {last}")))?;
-    tcp.set_read_timeout(Some(timeout)).map_err(|e| fail(e.to_string()))?;
-    tcp.set_write_timeout(Some(timeout)).map_err(|e| fail(e.to_string()))?;
     let mut conn = ClientConnection::new(Arc::new(config), sni).map_err(|e| fail(e.to_string()))?;
     while conn.is_handshaking() {
-        conn.complete_io(&mut tcp).map_err(|e| fail(format!("TLS handshake failed: {e}")))?;
+        let Some(left) = left() else { return Err(timed_out()) };
+        tcp.set_read_timeout(Some(left)).map_err(|e| fail(e.to_string()))?;
+        tcp.set_write_timeout(Some(left)).map_err(|e| fail(e.to_string()))?;
+        // One read or write at a time (not `complete_io`, which keeps reading as long as bytes
+        // arrive), so the deadline is looked at between any two of them.
+        let io = if conn.wants_write() {
+            conn.write_tls(&mut tcp)
+        } else {
+            match conn.read_tls(&mut tcp) {
+                Ok(0) => return Err(fail("TLS handshake failed: the server closed the connection".into())),
+                Ok(n) => {
+                    conn.process_new_packets().map_err(|e| fail(format!("TLS handshake failed: {e}")))?;
+                    Ok(n)
+                }
+                Err(e) => Err(e),
+            }
+        };
+        match io {
+            Ok(_) => {}
+            Err(e) if is_timeout(&e) => return Err(timed_out()),
+            Err(e) => return Err(fail(format!("TLS handshake failed: {e}"))),
+        }
     }
     let ders = conn.peer_certificates().ok_or_else(|| fail("the server sent no certificate".into()))?;
     let chain = ders
@@ -356,15 +428,26 @@ fn fetch_chain(target: &str, server_name: Option<&str>) -> Result<Vec<Certificat
         })
         .collect::<Result<Vec<_>, _>>()?;
     conn.send_close_notify();
-    let _ = conn.complete_io(&mut tcp);
+    // The goodbye is a courtesy: bounded by a moment, never by the server.
+    let _ = tcp.set_write_timeout(Some(Duration::from_millis(200)));
+    let _ = conn.write_tls(&mut tcp);
     if chain.is_empty() {
         return Err(fail("the server sent no certificate".into()));
     }
     Ok(chain)
 }
 
-/// Writes every repair, or nothing: refuses when any is unverified, or a file changed since it was read.
-fn fix(args: &Args, diagnosis: &diagnose::Diagnosis, files: &[NodeFile]) -> Result<(), CliError> {
+/// Writes every repair, or nothing: refuses when any is unverified. Each file was locked before it
+/// was read and is written under that lock; one that changed anyway is left alone.
+fn fix(args: &Args, diagnosis: &diagnose::Diagnosis, mut files: Vec<Locked>) -> Result<(), CliError> {
+    for file in &files {
+        for leftover in replace::leftovers(file.shown()) {
+            eprintln!(
+                "okd-trust: --fix: warning: {} was left by an interrupted run (not this one); check it and remove it",
+                leftover.display()
+            );
+        }
+    }
     let repairs = &diagnosis.plan.kubeconfigs;
     if repairs.is_empty() {
         eprintln!("okd-trust: --fix: no kubeconfig needs a change; nothing written");
@@ -382,40 +465,32 @@ fn fix(args: &Args, diagnosis: &diagnose::Diagnosis, files: &[NodeFile]) -> Resu
             unverified.join("; ")
         )));
     }
-    let mut writes = Vec::new();
+    // A repair is written to the file its index was read from: the identity, never the label.
+    let mut writes = Vec::with_capacity(repairs.len());
     for repair in repairs {
-        let file = files
-            .iter()
-            .find(|f| label(&f.path) == repair.source)
-            .ok_or_else(|| CliError::Fix(format!("{}: not a file given with --kubeconfig", repair.source)))?;
-        let target =
-            fs::canonicalize(&file.path).map_err(|e| CliError::Fix(format!("{}: {e}", file.path.display())))?;
-        let now =
-            fs::read(&target).map_err(|e| CliError::Fix(format!("{}: cannot re-read: {e}", file.path.display())))?;
-        if now != file.bytes {
-            return Err(CliError::Fix(format!(
-                "{} changed while the doctor was reading it; nothing written, run it again",
-                file.path.display()
-            )));
+        if repair.kubeconfig >= files.len() || writes.iter().any(|(i, _)| *i == repair.kubeconfig) {
+            return Err(CliError::Fix(format!("{}: no single --kubeconfig file to write it to", repair.source)));
         }
-        // The new text keeps the byte-order mark of the file, if it had one.
-        writes.push((file.path.clone(), target, repair.new_text.clone().into_bytes()));
+        writes.push((repair.kubeconfig, repair.new_text.as_bytes()));
     }
     if args.backup {
         let stamp = basic_time(input::now());
-        for (shown, target, _) in &writes {
-            let backup = backup_path(target, &stamp);
-            copy_new(target, &backup)
-                .map_err(|e| CliError::Fix(format!("{}: backup failed, nothing written: {e}", shown.display())))?;
-            eprintln!("okd-trust: --backup: {} -> {}", shown.display(), backup.display());
+        for (index, _) in &writes {
+            let file = &mut files[*index];
+            let backup = backup_path(file.shown(), &stamp);
+            file.backup(&backup).map_err(|e| CliError::Fix(e.to_string()))?;
+            eprintln!("okd-trust: --backup: {} -> {}", file.shown().display(), backup.display());
         }
     }
-    for (n, (shown, target, bytes)) in writes.iter().enumerate() {
-        write_atomic(target, bytes).map_err(|e| {
-            let done: Vec<String> = writes[..n].iter().map(|(p, _, _)| p.display().to_string()).collect();
-            CliError::Fix(format!("{}: write failed ({e}); already written: [{}]", shown.display(), done.join(", ")))
-        })?;
-        eprintln!("okd-trust: --fix: wrote {}", shown.display());
+    let mut done: Vec<String> = Vec::new();
+    for (index, bytes) in writes {
+        let file = &mut files[index];
+        // Said before the rename, so an interrupted run leaves a trace of what it was doing; a
+        // re-run judges every file afresh and plans only what is still needed.
+        eprintln!("okd-trust: --fix: writing {}", file.shown().display());
+        file.replace(bytes).map_err(|e| CliError::Fix(format!("{e}; already written: [{}]", done.join(", "))))?;
+        eprintln!("okd-trust: --fix: wrote {}", file.shown().display());
+        done.push(file.shown().display().to_string());
     }
     eprintln!("okd-trust: --fix: done; now run the follow-up actions listed above (restart kubelet first)");
     Ok(())
@@ -427,50 +502,9 @@ fn basic_time(at: Timestamp) -> String {
     format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
 }
 
+/// `PATH.okd-trust-backup-STAMP`, beside the path as given (a link's backup sits beside the link).
 fn backup_path(target: &Path, stamp: &str) -> PathBuf {
     let mut name = target.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".okd-trust-backup-{stamp}"));
     target.with_file_name(name)
-}
-
-/// Copies `from` to a new file `to` (never overwriting one) with the same permissions, synced.
-fn copy_new(from: &Path, to: &Path) -> io::Result<()> {
-    let bytes = fs::read(from)?;
-    let mut file = OpenOptions::new().write(true).create_new(true).open(to)?;
-    file.write_all(&bytes)?;
-    file.sync_all()?;
-    fs::set_permissions(to, fs::metadata(from)?.permissions())
-}
-
-/// Replaces `target` atomically: a temporary file in the same directory, with the original's
-/// permissions and (where the process may) owner, written and synced, then renamed over it.
-fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    let metadata = fs::metadata(target)?;
-    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut name = std::ffi::OsString::from(".");
-    name.push(target.file_name().unwrap_or_default());
-    name.push(format!(".okd-trust-{}.tmp", std::process::id()));
-    let temp = dir.join(name);
-    let result = (|| {
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&temp)?;
-        file.write_all(bytes)?;
-        fs::set_permissions(&temp, metadata.permissions())?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt as _;
-            // Keeping the owner needs privileges; an unprivileged run keeps its own (and says nothing).
-            let _ = std::os::unix::fs::fchown(&file, Some(metadata.uid()), Some(metadata.gid()));
-        }
-        file.sync_all()?;
-        fs::rename(&temp, target)?;
-        // Make the rename itself durable.
-        if let Ok(dir) = File::open(dir) {
-            let _ = dir.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
 }

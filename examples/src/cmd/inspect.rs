@@ -75,6 +75,7 @@ impl Row {
 
 /// Runs `okd-trust inspect`: exit 0 once everything was listed, 2 when a file cannot be read.
 pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
+    input::stdin_once(&args.paths)?;
     let at = args.at.unwrap_or_else(input::now);
     let mut rows = Vec::new();
     for path in &args.paths {

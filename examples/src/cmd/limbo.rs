@@ -6,9 +6,9 @@
 //! goes to standard error. Exactly the cases Go's reference harness skips are skipped: CRLs,
 //! `max_chain_depth`, and CLIENT validation.
 
-use std::io::{self, BufWriter, Read as _, Write as _};
+use std::io::{self, BufWriter, Write as _};
 use std::panic::{self, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use okd_trust::cert::ExtendedKeyUsage;
@@ -118,14 +118,12 @@ enum Actual {
     Skipped,
 }
 
+/// Largest suite read from standard input: several times today's 41 MB.
+const SUITE_LIMIT: usize = 512 << 20;
+
 /// Runs `okd-trust limbo`. Exits 0 whenever the suite could be read and the results written.
 pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
-    let mut bytes = Vec::new();
-    io::stdin().lock().read_to_end(&mut bytes).map_err(|source| CliError::Read {
-        option: "standard input",
-        path: PathBuf::from("-"),
-        source,
-    })?;
+    let bytes = input::read_at_most("standard input", Path::new("-"), SUITE_LIMIT)?;
     let suite: Suite = serde_json::from_slice(&bytes).map_err(CliError::Suite)?;
     drop(bytes);
     if suite.version != 1 {

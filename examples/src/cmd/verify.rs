@@ -55,6 +55,7 @@ enum Format {
 
 /// Runs `okd-trust verify`: exit 0 when trusted, 1 when not.
 pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
+    input::stdin_once([&args.roots, &args.chain].into_iter().chain(&args.intermediates))?;
     let roots = input::bundle("--roots", &args.roots)?;
     let mut chain = input::chain("--chain", &args.chain)?.into_iter();
     let Some(leaf) = chain.next() else {

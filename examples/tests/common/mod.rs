@@ -1,5 +1,7 @@
 //! What the end-to-end tests of the `okd-trust` command share: a scratch directory per test.
 
+pub(crate) mod node;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

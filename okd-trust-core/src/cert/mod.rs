@@ -278,7 +278,7 @@ impl Certificate {
 
     /// Seconds from `at` until `notAfter`; negative once expired.
     pub fn expires_in(&self, at: Timestamp) -> i64 {
-        self.0.layout.not_after.unix_seconds().saturating_sub(at.unix_seconds())
+        at.seconds_until(self.0.layout.not_after)
     }
 
     /// Whether `at` is inside the validity period. Like Go, both bounds are inclusive: invalid when

@@ -346,7 +346,7 @@ fn civil(year: i64, fields: [u32; 5], offset: i64, nanos: u32) -> Option<Timesta
         return None;
     }
     let local = Timestamp::from_utc(year, month, day, hour, minute, second)?;
-    Some(Timestamp::from_unix_nanos(local.unix_seconds() - offset, nanos))
+    Some(Timestamp::from_unix_nanos(local.unix_seconds().checked_sub(offset)?, nanos))
 }
 
 /// UTCTime: `YYMMDDHHMM[SS](Z|±hhmm)`; years 50–99 are 19xx, 00–49 are 20xx.

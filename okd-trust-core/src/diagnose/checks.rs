@@ -12,22 +12,24 @@ const SIGNER_SECRET_LEGACY_TYPE: &str = "SecretTypeTLS";
 /// The kubeconfig's cluster the node uses, and how it trusts the server (its embedded bundle
 /// decoded once per diagnosis: every check and the plan share it).
 pub(super) struct NodeTrust<'a> {
+    /// The kubeconfig's index in `DoctorInput::kubeconfigs`: its identity, unlike its label.
+    index: usize,
     source: &'a str,
     kubeconfig: &'a Kubeconfig,
     cluster: Option<String>,
     trust: Option<Result<ClusterTrust, KubeconfigError>>,
 }
 
-fn node_trust<'a>(labelled: &'a Labelled<Kubeconfig>, cache: &SignatureCache) -> NodeTrust<'a> {
+fn node_trust<'a>(index: usize, labelled: &'a Labelled<Kubeconfig>, cache: &SignatureCache) -> NodeTrust<'a> {
     let kubeconfig = &labelled.value;
     let cluster = kubeconfig.current_cluster().map(|c| c.name.clone());
     let trust = cluster.as_deref().map(|c| kubeconfig.trust_shared(c, Some(cache)));
-    NodeTrust { source: &labelled.label, kubeconfig, cluster, trust }
+    NodeTrust { index, source: &labelled.label, kubeconfig, cluster, trust }
 }
 
 /// Every kubeconfig's trust, in input order.
 pub(super) fn nodes<'a>(input: &'a DoctorInput, cache: &SignatureCache) -> Vec<NodeTrust<'a>> {
-    input.kubeconfigs.iter().map(|k| node_trust(k, cache)).collect()
+    input.kubeconfigs.iter().enumerate().map(|(i, k)| node_trust(i, k, cache)).collect()
 }
 
 impl NodeTrust<'_> {
@@ -297,7 +299,7 @@ fn expiry(source: &str, cert: &Certificate, at: Timestamp, warn_days: u32, findi
 /// gone (a 30-day serving certificate after 15 days), so "expiring soon" means inside the warning
 /// window *and* past that point: a fresh 30-day leaf is not a finding, an overdue one is.
 fn lifetime(cert: &Certificate) -> i64 {
-    cert.not_after().unix_seconds().saturating_sub(cert.not_before().unix_seconds())
+    cert.not_before().seconds_until(cert.not_after())
 }
 
 /// Every certificate in the inputs, labelled with its source, each source's copies once.
@@ -334,7 +336,7 @@ pub(super) fn plan(input: &DoctorInput, nodes: &[NodeTrust<'_>], cache: &Signatu
             continue;
         }
         plan.kubeconfigs.push(repair(
-            node.source,
+            (node.index, node.source),
             node.kubeconfig,
             cluster_name,
             &wanted,
@@ -401,7 +403,7 @@ pub(super) struct Serving<'a> {
 }
 
 pub(super) fn repair(
-    source: &str,
+    (index, source): (usize, &str),
     kubeconfig: &Kubeconfig,
     cluster_name: &str,
     wanted: &CaBundle,
@@ -411,6 +413,7 @@ pub(super) fn repair(
     let current = kubeconfig.ca_bundle(cluster_name).ok().flatten().unwrap_or_default();
     let diff = current.diff(wanted);
     let mut repair = KubeconfigRepair {
+        kubeconfig: index,
         source: source.to_owned(),
         cluster: cluster_name.to_owned(),
         old_text: kubeconfig.text(),

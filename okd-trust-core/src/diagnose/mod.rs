@@ -156,7 +156,7 @@ pub fn diagnose_with_cache(input: &DoctorInput, cache: &SignatureCache) -> Diagn
 /// problem at all, and — when `serving_chain` (leaf first) is given — the new bundle must verify it
 /// under the kubelet profile at `at`, for `server_name` or else the host the kubeconfig dials.
 ///
-/// `source` labels the kubeconfig in the result. Apply `new_text` only when `verified` is true;
+/// `source` labels the kubeconfig in the result (whose `kubeconfig` index is 0). Apply `new_text` only when `verified` is true;
 /// `verification` says what was checked or why the edit must not be applied.
 ///
 /// ```
@@ -182,5 +182,5 @@ pub fn repair_kubeconfig(
 ) -> KubeconfigRepair {
     let cache = SignatureCache::new();
     let serving = checks::Serving { chain: serving_chain, server_name, at, cache: &cache };
-    checks::repair(source, kubeconfig, cluster, bundle, serving)
+    checks::repair((0, source), kubeconfig, cluster, bundle, serving)
 }

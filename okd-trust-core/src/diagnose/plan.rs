@@ -7,7 +7,11 @@ use crate::verify::CertSummary;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct KubeconfigRepair {
-    /// The kubeconfig (its label, normally the path on the node).
+    /// Which kubeconfig this repairs: its index in [`DoctorInput::kubeconfigs`](super::DoctorInput).
+    /// Write a repair to the file this index was read from — never look the file up by `source`,
+    /// a display label that two different paths can share.
+    pub kubeconfig: usize,
+    /// The kubeconfig (its label, normally the path on the node), for display.
     pub source: String,
     /// The cluster entry edited.
     pub cluster: String,

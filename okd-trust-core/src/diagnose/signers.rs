@@ -10,7 +10,7 @@ const YEAR: i64 = 365 * 86_400;
 
 /// A signer is long-lived when it is a CA valid for at least nine years (OKD's are ten).
 fn is_long_lived_signer(cert: &Certificate) -> bool {
-    cert.is_ca() && cert.not_after().unix_seconds() - cert.not_before().unix_seconds() >= 9 * YEAR
+    cert.is_ca() && cert.not_before().seconds_until(cert.not_after()) >= 9 * YEAR
 }
 
 /// Signers created more than a year after the cluster's oldest signer, and within the year before `at`.
@@ -21,8 +21,8 @@ pub(super) fn recently_rotated(certs: &[(String, Certificate)], at: Timestamp) -
     let mut findings = Vec::new();
     for (source, cert) in &signers {
         let created = cert.not_before();
-        let rotated_late = created.unix_seconds() - born.unix_seconds() > YEAR;
-        let recent = at.unix_seconds() - created.unix_seconds() <= YEAR && created <= at;
+        let rotated_late = born.seconds_until(created) > YEAR;
+        let recent = created.seconds_until(at) <= YEAR && created <= at;
         if !(rotated_late && recent && seen.insert(cert.sha256_fingerprint())) {
             continue;
         }

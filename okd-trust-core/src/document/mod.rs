@@ -88,6 +88,15 @@ impl Node {
         }
     }
 
+    /// Bytes of scalar text in this node, keys included.
+    fn text_bytes(&self) -> usize {
+        match &self.kind {
+            Kind::Scalar { value, .. } => value.len(),
+            Kind::Sequence(items) => items.iter().map(Node::text_bytes).sum(),
+            Kind::Mapping(entries) => entries.iter().map(|(k, v)| k.text_bytes() + v.text_bytes()).sum(),
+        }
+    }
+
     fn count(&self) -> usize {
         match &self.kind {
             Kind::Scalar { .. } => 1,
@@ -174,6 +183,14 @@ pub enum DocumentError {
         /// The limit in force.
         limit: usize,
     },
+    /// Aliases copy more scalar text than [`Limits::max_alias_bytes`].
+    #[error("{position}: aliases expand to more than {limit} bytes of text (a \"billion laughs\" document?)")]
+    TooMuchAliasText {
+        /// Where the limit was crossed.
+        position: Position,
+        /// The limit in force.
+        limit: usize,
+    },
     /// An alias names an anchor that was not defined before it.
     #[error("{position}: alias to an unknown anchor")]
     UnknownAnchor {
@@ -207,6 +224,7 @@ impl DocumentError {
             | DocumentError::TooDeep { position, .. }
             | DocumentError::TooManyNodes { position, .. }
             | DocumentError::TooManyAliases { position, .. }
+            | DocumentError::TooMuchAliasText { position, .. }
             | DocumentError::UnknownAnchor { position }
             | DocumentError::DuplicateKey { position, .. }
             | DocumentError::ComplexKey { position } => Some(*position),
@@ -281,6 +299,7 @@ struct Builder<'a> {
     anchors: Vec<(usize, Node)>,
     nodes: usize,
     aliases: usize,
+    alias_bytes: usize,
     documents: usize,
     root: Option<Node>,
 }
@@ -295,6 +314,7 @@ impl<'a> Builder<'a> {
             anchors: Vec::new(),
             nodes: 0,
             aliases: 0,
+            alias_bytes: 0,
             documents: 0,
             root: None,
         }
@@ -400,14 +420,26 @@ impl<'a> Builder<'a> {
                         limit: self.limits.max_aliases,
                     });
                 }
-                let Some((size, depth)) =
-                    self.anchors.iter().rev().find(|(a, _)| *a == id).map(|(_, n)| (n.count(), n.depth()))
+                let Some((size, depth, bytes)) = self
+                    .anchors
+                    .iter()
+                    .rev()
+                    .find(|(a, _)| *a == id)
+                    .map(|(_, n)| (n.count(), n.depth(), n.text_bytes()))
                 else {
                     return Err(DocumentError::UnknownAnchor { position: self.position(here) });
                 };
-                // Count before copying, so a "billion laughs" document is refused before it is built;
-                // and bound the depth the copy reaches, or aliases of aliases nest without limit.
+                // Count before copying, so a "billion laughs" document is refused before it is built
+                // (in nodes and in bytes: one alias of a large string costs its whole size); and bound
+                // the depth the copy reaches, or aliases of aliases nest without limit.
                 self.count(size, here)?;
+                self.alias_bytes = self.alias_bytes.saturating_add(bytes);
+                if self.alias_bytes > self.limits.max_alias_bytes {
+                    return Err(DocumentError::TooMuchAliasText {
+                        position: self.position(here),
+                        limit: self.limits.max_alias_bytes,
+                    });
+                }
                 if self.stack.len() + depth > self.limits.max_nesting_depth {
                     return Err(DocumentError::TooDeep {
                         position: self.position(here),
