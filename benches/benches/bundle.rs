@@ -70,6 +70,38 @@ fn bundle_sweep(c: &mut Criterion) {
     group.finish();
 }
 
+/// A served chain's PEM blocks with the line of each, as `verify --chain` reports them: one line
+/// index for the whole text against recounting lines from the start for every block (the way it
+/// was, quadratic). Per block, the indexed way must stay flat from 100 to 10,000 blocks.
+fn chain_positions(c: &mut Criterion) {
+    use okd_trust::{Limits, LineIndex, Position, pem};
+    let cas = okd_trust_benches::generated_cas(1000);
+    let thousand = okd_trust_benches::bundle_of(cas, 1000);
+    let limits = Limits::default();
+    let mut group = c.benchmark_group("chain-positions");
+    for n in [100, 1000, 10_000] {
+        let pem = if n <= 1000 { okd_trust_benches::bundle_of(cas, n) } else { thousand.repeat(n / 1000) };
+        let pem = pem.as_bytes();
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("scan + LineIndex", n), pem, |b, pem| {
+            b.iter(|| {
+                let scan = pem::scan(black_box(pem), &limits).map_or(Vec::new(), |s| s.blocks);
+                let lines = LineIndex::new(pem);
+                scan.iter().map(|block| lines.position(block.span.start).line).sum::<usize>()
+            })
+        });
+        if n <= 1000 {
+            group.bench_with_input(BenchmarkId::new("scan + Position::in_text per block", n), pem, |b, pem| {
+                b.iter(|| {
+                    let scan = pem::scan(black_box(pem), &limits).map_or(Vec::new(), |s| s.blocks);
+                    scan.iter().map(|block| Position::in_text(pem, block.span.start).line).sum::<usize>()
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
 /// One DER certificate to a parsed value, per library.
 fn certificate_parse(c: &mut Criterion) {
     let signer = okd_trust_testkit::okd::rotated_lb_signer();
@@ -98,5 +130,5 @@ fn certificate_parse(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bundle_load, bundle_sweep, certificate_parse);
+criterion_group!(benches, bundle_load, bundle_sweep, chain_positions, certificate_parse);
 criterion_main!(benches);

@@ -196,8 +196,10 @@ struct RawMetadata {
 
 fn read_object(document: &Document, node: &Node) -> Result<Manifest, ManifestError> {
     let position = document.position(node.start);
-    let raw: RawObject = serde_json::from_value(document::to_json(node))
-        .map_err(|e| ManifestError::Field { position, message: e.to_string() })?;
+    let value = document::to_json(node, document::Reading::Guided)
+        .map_err(|e| ManifestError::Field { position: document.position(e.at), message: e.reason })?;
+    let raw: RawObject =
+        serde_json::from_value(value).map_err(|e| ManifestError::Field { position, message: e.to_string() })?;
     let kind = match raw.kind.as_str() {
         "ConfigMap" => ManifestKind::ConfigMap,
         "Secret" => ManifestKind::Secret,

@@ -1,6 +1,7 @@
 //! The minimal-diff CA edit: only the value changes, in its own style, and it reads back.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+use base64::Engine as _;
 use okd_trust::kubeconfig::EditError;
 use okd_trust::{CaBundle, Kubeconfig};
 use proptest::prelude::*;
@@ -183,8 +184,11 @@ fn unsafe_edits_are_refused_with_reasons() {
         "base: &b {{certificate-authority-data: {b64}}}\nclusters:\n- name: c1\n  cluster:\n    <<: *b\n    server: https://x\n"
     ));
     assert!(matches!(err, EditError::Shared { via: "merge key (<<)", .. }), "{err:?}");
+    // `!!binary` is decoded by YAML and then again as base64 by client-go: the value must be the
+    // base64 of the base64 text to load at all.
+    let twice = base64::engine::general_purpose::STANDARD.encode(&b64);
     let err = refuse(format!(
-        "clusters:\n- name: c1\n  cluster:\n    server: https://x\n    certificate-authority-data: !!binary {b64}\n"
+        "clusters:\n- name: c1\n  cluster:\n    server: https://x\n    certificate-authority-data: !!binary {twice}\n"
     ));
     assert!(
         matches!(&err, EditError::Tagged { tag, position, .. } if tag == "!!binary" && position.line == 5),

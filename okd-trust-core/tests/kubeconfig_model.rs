@@ -165,10 +165,11 @@ fn json_with_a_byte_order_mark_reads_like_yaml() {
 }
 
 #[test]
-fn types_are_as_lenient_as_client_go_and_no_more() {
-    let k = Kubeconfig::parse(b"contexts:\n- name: 1\n  context: {namespace: 123, cluster: ~}\n").unwrap();
+fn a_wrong_shape_names_the_field_and_its_place() {
+    let k = Kubeconfig::parse(b"contexts:\n- name: \"1\"\n  context: {namespace: \"123\", cluster: ~}\n- ~\n").unwrap();
     assert_eq!(k.config().contexts[0].name, "1");
     assert_eq!(k.config().contexts[0].context.namespace, "123");
+    assert_eq!(k.config().contexts[1].name, "", "a null item is an empty entry, as Go decodes it");
     let err = Kubeconfig::parse(b"clusters:\n- name: a\n  cluster:\n    server: [x]\n").unwrap_err();
     match &err {
         KubeconfigError::Field { position, path, .. } => {
@@ -181,7 +182,7 @@ fn types_are_as_lenient_as_client_go_and_no_more() {
 
 #[test]
 fn duplicate_names_are_refused_like_client_go() {
-    let err = Kubeconfig::parse(b"clusters:\n- name: a\n  cluster: {server: x}\n- name: a\n  cluster: {server: y}\n")
+    let err = Kubeconfig::parse(b"clusters:\n- name: a\n  cluster: {server: x}\n- name: a\n  cluster: {server: z}\n")
         .unwrap_err();
     assert!(
         matches!(&err, KubeconfigError::DuplicateName { list: "clusters", name, position: Some(p) } if name == "a" && p.line == 4),
@@ -190,10 +191,16 @@ fn duplicate_names_are_refused_like_client_go() {
 }
 
 #[test]
-fn a_second_document_is_refused_with_its_position() {
-    let err = Kubeconfig::parse(b"kind: Config\n---\nkind: Config\n").unwrap_err();
-    let KubeconfigError::Document(DocumentError::MultipleDocuments { position }) = err else { panic!("{err:?}") };
-    assert_eq!(position.line, 2);
+fn only_the_first_document_counts_like_client_go() {
+    // client-go (yaml.v2 `Unmarshal`) reads the first document and never looks at the rest,
+    // even when it is broken.
+    let k = Kubeconfig::parse(b"kind: Config\ncurrent-context: first\n---\ncurrent-context: second\n").unwrap();
+    assert_eq!(k.config().current_context, "first");
+    let k = Kubeconfig::parse(b"current-context: first\n---\n[unclosed: {\n").unwrap();
+    assert_eq!(k.config().current_context, "first");
+    // An empty first document is an empty configuration.
+    let k = Kubeconfig::parse(b"---\n---\ncurrent-context: second\n").unwrap();
+    assert_eq!(k.config().current_context, "");
 }
 
 #[test]
@@ -265,40 +272,79 @@ fn hostile_inputs_fail_fast_with_typed_errors() {
     assert!(matches!(err, KubeconfigError::Document(DocumentError::TooLarge { size: 13, limit: 8 })));
 
     assert!(matches!(Kubeconfig::parse(b"- a\n- b\n"), Err(KubeconfigError::NotAMapping { .. })));
-    assert!(matches!(
-        Kubeconfig::parse(b"a: 1\na: 2\n"),
-        Err(KubeconfigError::Document(DocumentError::DuplicateKey { .. }))
-    ));
 }
 
 #[test]
-fn a_wide_mapping_is_read_and_its_duplicate_key_found() {
-    // 100,000 keys in one mapping: duplicate detection must not compare every pair.
-    let mut wide: String = (0..100_000).map(|i| format!("key{i}: {i}\n")).collect();
-    assert!(Kubeconfig::parse(wide.as_bytes()).is_ok());
+fn a_repeated_key_keeps_its_last_value_like_client_go() {
+    let k = Kubeconfig::parse(b"current-context: a\ncurrent-context: b\n").unwrap();
+    assert_eq!(k.config().current_context, "b");
+    let text = "clusters:\n- name: c\n  cluster:\n    server: https://first\n    server: https://last\n";
+    assert_eq!(Kubeconfig::parse(text.as_bytes()).unwrap().cluster("c").unwrap().cluster.server, "https://last");
+    // 100,000 keys in one mapping, one repeated: read in linear time, the last value kept.
+    let mut wide: String = (0..100_000).map(|i| format!("key{i}: v{i}\n")).collect();
     wide.push_str("key99999: again\n");
-    let err = Kubeconfig::parse(wide.as_bytes()).unwrap_err();
-    assert!(
-        matches!(&err, KubeconfigError::Document(DocumentError::DuplicateKey { key, position }) if key == "key99999" && position.line == 100_001),
-        "{err:?}"
-    );
+    let k = Kubeconfig::parse(wide.as_bytes()).unwrap();
+    assert_eq!(k.config().extra["key99999"], "again");
+}
+
+#[test]
+fn values_are_typed_like_client_go() {
+    let with = |field: &str| format!("contexts:\n- name: c\n  context:\n    cluster: x\n    {field}\n");
+    // Numbers and YAML 1.1 booleans where a string belongs fail the load, naming the field.
+    for bad in ["namespace: 2019", "namespace: yes", "namespace: 0x1F", "namespace: 1.5", "namespace: on"] {
+        let err = Kubeconfig::parse(with(bad).as_bytes()).unwrap_err();
+        let KubeconfigError::Field { path, position, .. } = &err else { panic!("{bad}: {err:?}") };
+        assert_eq!((path.as_str(), position.line), ("contexts[0].context.namespace", 5), "{bad}");
+    }
+    for good in ["namespace: \"2019\"", "namespace: !!str 2019", "namespace: 2019-01-01", "namespace: ~", "namespace:"]
+    {
+        Kubeconfig::parse(with(good).as_bytes()).unwrap_or_else(|e| panic!("{good}: {e}"));
+    }
+    let cluster = |field: &str| format!("clusters:\n- name: c\n  cluster:\n    {field}\n");
+    for (spelling, value) in
+        [("yes", true), ("On", true), ("y", true), ("TRUE", true), ("no", false), ("off", false), ("~", false)]
+    {
+        let k = Kubeconfig::parse(cluster(&format!("insecure-skip-tls-verify: {spelling}")).as_bytes()).unwrap();
+        assert_eq!(k.cluster("c").unwrap().cluster.insecure_skip_tls_verify, value, "{spelling}");
+    }
+    for bad in ["insecure-skip-tls-verify: \"false\"", "insecure-skip-tls-verify: tRue", "insecure-skip-tls-verify: 1"]
+    {
+        assert!(matches!(Kubeconfig::parse(cluster(bad).as_bytes()), Err(KubeconfigError::Field { .. })), "{bad}");
+    }
+    assert!(Kubeconfig::parse(cluster("server: 123").as_bytes()).is_err());
+    // NaN anywhere, even in a field client-go does not know, has no JSON form.
+    assert!(Kubeconfig::parse(b"x-unknown: .nan\n").is_err());
+    // Keys match case-sensitively: `Server` is an unknown field, not the server.
+    let k = Kubeconfig::parse(cluster("Server: https://x").as_bytes()).unwrap();
+    assert_eq!(k.cluster("c").unwrap().cluster.server, "");
+    // apiVersion and kind: case-insensitive, defaulted, and nothing but v1 Config.
+    for bad in ["apiVersion: v2\n", "APIVERSION: v2\n", "kind: Pod\n", "apiVersion: 1\n", "apiVersion: a/b/c\n"] {
+        assert!(matches!(Kubeconfig::parse(bad.as_bytes()), Err(KubeconfigError::NotAConfig { .. })), "{bad}");
+    }
+    for good in ["apiVersion: v1\nkind: Config\n", "kind: Config\n", "apiVersion: \"\"\n"] {
+        Kubeconfig::parse(good.as_bytes()).unwrap_or_else(|e| panic!("{good}: {e}"));
+    }
 }
 
 #[test]
 fn ca_data_is_decoded_like_go_and_errors_point_at_the_value() {
+    // Bad base64 in a `*-data` field fails the whole load, as Go's JSON decoder fails it.
     let text = "clusters:\n- name: a\n  cluster:\n    server: https://x\n    certificate-authority-data: TFMw dA==\n";
-    let k = Kubeconfig::parse(text.as_bytes()).unwrap();
-    let err = k.ca_bundle("a").unwrap_err();
-    let KubeconfigError::InvalidCaData { position: Some(p), .. } = &err else { panic!("{err:?}") };
-    assert_eq!(p.line, 5);
-    assert!(err.to_string().contains("illegal data at byte 4"), "{err}");
+    let err = Kubeconfig::parse(text.as_bytes()).unwrap_err();
+    let KubeconfigError::Field { position, message, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(position.line, 5);
+    assert!(message.contains("illegal base64 data at input byte 4"), "{err}");
 
     let folded = "clusters:\n- name: a\n  cluster:\n    certificate-authority-data: TFMw\n      dA==\n";
-    let err = Kubeconfig::parse(folded.as_bytes()).unwrap().ca_bundle("a").unwrap_err();
+    let err = Kubeconfig::parse(folded.as_bytes()).unwrap_err();
     assert!(
-        err.to_string().contains("not valid base64"),
+        err.to_string().contains("illegal base64"),
         "a wrapped plain scalar folds into spaces, which Go rejects: {err}"
     );
+    let literal = "clusters:\n- name: a\n  cluster:\n    certificate-authority-data: |\n      TFMw\n      dA==\n";
+    Kubeconfig::parse(literal.as_bytes()).unwrap();
+    let user = "users:\n- name: u\n  user:\n    client-key-data: not base64!\n";
+    assert!(Kubeconfig::parse(user.as_bytes()).is_err(), "every []byte field is decoded at load");
 
     let not_pem = "clusters:\n- name: a\n  cluster:\n    certificate-authority-data: aGVsbG8=\n";
     let err = Kubeconfig::parse(not_pem.as_bytes()).unwrap().ca_bundle("a").unwrap_err();
@@ -316,4 +362,14 @@ fn merge_keys_and_aliases_resolve_like_yaml_1_1() {
     assert_eq!(k.cluster("a").unwrap().cluster.server, "https://own");
     assert!(k.cluster("a").unwrap().cluster.insecure_skip_tls_verify);
     assert_eq!(k.cluster("b").unwrap().cluster.server, "https://shared");
+    // yaml.v2 applies a merge in place: it overrides keys written before it (not the YAML spec's
+    // reading), and in a list of merges the earlier ones win.
+    let before = "base: &base {server: https://merged}\nclusters:\n- name: a\n  cluster:\n    server: https://own\n    <<: *base\n";
+    assert_eq!(Kubeconfig::parse(before.as_bytes()).unwrap().cluster("a").unwrap().cluster.server, "https://merged");
+    let list =
+        "x: &x {server: https://x}\ny: &y {server: https://y}\nclusters:\n- name: a\n  cluster:\n    <<: [*x, *y]\n";
+    assert_eq!(Kubeconfig::parse(list.as_bytes()).unwrap().cluster("a").unwrap().cluster.server, "https://x");
+    // A quoted "<<" is an ordinary key.
+    let quoted = "base: &base {server: https://merged}\nclusters:\n- name: a\n  cluster:\n    \"<<\": *base\n";
+    assert_eq!(Kubeconfig::parse(quoted.as_bytes()).unwrap().cluster("a").unwrap().cluster.server, "");
 }

@@ -7,6 +7,7 @@
  * EXAMPLES_DIR holds the core's built-in incident files (okd-trust-core/src/examples); OUT_DIR
  * receives repaired.yaml (the node kubeconfig after a verified CA repair) for the okd-trust-check runs.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -448,6 +449,20 @@ static void test_diagnose(const char *examples) {
     CHECK_STATUS(okd_trust_diagnosis_finding_message(d, 0, NULL), OKD_TRUST_STATUS_NULL_POINTER);
     CHECK_STATUS(okd_trust_diagnosis_finding_severity(d, 0, NULL), OKD_TRUST_STATUS_NULL_POINTER);
     CHECK(okd_trust_diagnosis_finding_count(NULL) == 0);
+
+    {
+        /* The ends of the time range are judged, never a panic (an overflow in the rotation check once was). */
+        const int64_t ends[2] = {INT64_MIN, INT64_MAX};
+        size_t e;
+        for (e = 0; e < 2; e++) {
+            OkdTrustDiagnosis *edge = NULL;
+            OK(okd_trust_diagnose(ckcs, labels, 2, cluster, chain, NULL, ends[e], &edge));
+            OK(okd_trust_diagnosis_json(edge, &text));
+            CHECK(text && strstr(text, "\"schema_version\""));
+            okd_trust_string_free(text), text = NULL;
+            okd_trust_diagnosis_free(edge);
+        }
+    }
 
     OK(okd_trust_diagnosis_json(d, &text));
     CHECK(text && strstr(text, "\"schema_version\"") && strstr(text, "broken") && strstr(text, "\"verified\": true"));

@@ -1,8 +1,7 @@
-//! Field readers with the tolerance of client-go's YAML path.
-//!
-//! `sigs.k8s.io/yaml` converts YAML to JSON guided by the Go struct, so `namespace: 123` becomes
-//! the string "123", `name: n` stays "n", and `insecure-skip-tls-verify: yes` becomes true. These readers accept the
-//! same, and nothing looser.
+//! Tolerant field readers for the manifests the doctor reads (`oc get -o yaml` output): the API
+//! server's own reading of these objects is guided by their types (`sigs.k8s.io/yaml` with a
+//! target), so a scalar where a string belongs is that scalar's text. Kubeconfigs are read with
+//! client-go's strict rules instead ([`go_json`](super::go_json)).
 
 use serde::{Deserialize, Deserializer, de::Error};
 use serde_json::Value;
@@ -15,20 +14,6 @@ pub(crate) fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error
         Value::Bool(b) => Ok(b.to_string()),
         Value::Number(n) => Ok(n.to_string()),
         other => Err(D::Error::custom(format!("expected a string, found {}", kind(&other)))),
-    }
-}
-
-/// A boolean field: true/false in any YAML 1.1 spelling (`yes`, `On`, `n`, ...), or null meaning false.
-pub(crate) fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Bool(b) => Ok(b),
-        Value::Null => Ok(false),
-        Value::String(s) => match s.as_str() {
-            "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => Ok(true),
-            "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n" | "N" => Ok(false),
-            _ => Err(D::Error::custom(format!("expected true or false, found the string {s:?}"))),
-        },
-        other => Err(D::Error::custom(format!("expected true or false, found {}", kind(&other)))),
     }
 }
 

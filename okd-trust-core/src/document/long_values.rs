@@ -165,9 +165,9 @@ mod tests {
     /// The tree (or error) of the full parse and of the shortened one, side by side.
     fn both(text: &str) -> (String, Option<String>) {
         let limits = Limits::default();
-        let full = format!("{:?}", Builder::new(text, &limits).run());
+        let full = format!("{:?}", Builder::new(text, &limits, super::super::Documents::One).run());
         let short = Shortened::new(text).and_then(|shortened| {
-            let root = Builder::new(&shortened.text, &limits).run().ok()?;
+            let root = Builder::new(&shortened.text, &limits, super::super::Documents::One).run().ok()?;
             shortened.restore(root, text).map(|root| format!("{:?}", Ok::<_, ()>(root)))
         });
         (full, short)

@@ -6,13 +6,13 @@
 //! formats get the same positions, limits and errors.
 
 mod ascii_input;
+pub(crate) mod go_json;
 pub(crate) mod lenient;
 mod long_values;
 mod offsets;
 mod value;
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use saphyr_parser::{Event, Input, Parser, ScalarStyle, Span, Tag};
 
@@ -21,7 +21,7 @@ use ascii_input::AsciiInput;
 use long_values::Shortened;
 use offsets::CharToByte;
 
-pub(crate) use value::to_json;
+pub(crate) use value::{Reading, to_json};
 
 /// How a scalar was written in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +153,8 @@ pub enum DocumentError {
         /// The parser's explanation.
         message: String,
     },
-    /// A second document (`---`) follows the first.
+    /// A second document (`---`) follows the first where exactly one is expected (manifests;
+    /// kubeconfigs are read like client-go reads them: the first document, the rest ignored).
     #[error("{position}: a second YAML document starts here; exactly one document is expected")]
     MultipleDocuments {
         /// Where the second document starts.
@@ -197,13 +198,13 @@ pub enum DocumentError {
         /// Where the alias is.
         position: Position,
     },
-    /// A mapping repeats a key (Go's YAML and JSON readers used by client-go refuse this).
-    #[error("{position}: key {key:?} is already defined in this mapping")]
-    DuplicateKey {
-        /// Where the repeated key is.
+    /// A value has no JSON form that client-go accepts (NaN, an infinity, a null map key...).
+    #[error("{position}: {reason}")]
+    NotJson {
+        /// Where the value is.
         position: Position,
-        /// The key.
-        key: String,
+        /// Why.
+        reason: String,
     },
     /// A mapping key is not a scalar.
     #[error("{position}: a mapping key must be a plain string")]
@@ -226,7 +227,7 @@ impl DocumentError {
             | DocumentError::TooManyAliases { position, .. }
             | DocumentError::TooMuchAliasText { position, .. }
             | DocumentError::UnknownAnchor { position }
-            | DocumentError::DuplicateKey { position, .. }
+            | DocumentError::NotJson { position, .. }
             | DocumentError::ComplexKey { position } => Some(*position),
         }
     }
@@ -252,17 +253,34 @@ enum Frame {
         node: Node,
         items: Vec<Node>,
     },
-    /// `keys` holds the scalar keys seen so far, so duplicates are found in constant time.
+    /// A repeated key is kept: readers take its last value, as Go's yaml.v2 does.
     Mapping {
         node: Node,
         entries: Vec<(Node, Node)>,
-        keys: HashSet<String>,
         pending_key: Option<Node>,
     },
 }
 
+/// How many documents a stream may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Documents {
+    /// Exactly one: a second is an error.
+    One,
+    /// The first is read and the rest ignored unread, as Go's yaml.v2 `Unmarshal` does (kubeconfigs).
+    First,
+}
+
 /// Reads exactly one YAML or JSON document from `input`.
 pub(crate) fn parse(input: &[u8], limits: &Limits) -> Result<Document, DocumentError> {
+    parse_documents(input, limits, Documents::One)
+}
+
+/// Reads the first YAML or JSON document of `input`, ignoring any after it.
+pub(crate) fn parse_first(input: &[u8], limits: &Limits) -> Result<Document, DocumentError> {
+    parse_documents(input, limits, Documents::First)
+}
+
+fn parse_documents(input: &[u8], limits: &Limits, documents: Documents) -> Result<Document, DocumentError> {
     if input.len() > limits.max_input_bytes {
         return Err(DocumentError::TooLarge { size: input.len(), limit: limits.max_input_bytes });
     }
@@ -273,7 +291,7 @@ pub(crate) fn parse(input: &[u8], limits: &Limits) -> Result<Document, DocumentE
             return Err(DocumentError::NotUtf8 { position: Position::in_text(input, bom_len + e.valid_up_to()) });
         }
     };
-    let root = build(&text, limits)?.map(|mut root| {
+    let root = build(&text, limits, documents)?.map(|mut root| {
         root.start = root.start.min(text.len());
         root
     });
@@ -281,20 +299,21 @@ pub(crate) fn parse(input: &[u8], limits: &Limits) -> Result<Document, DocumentE
 }
 
 /// The root node of `text`, parsed with its long values cut short where that is safe.
-fn build(text: &str, limits: &Limits) -> Result<Option<Node>, DocumentError> {
+fn build(text: &str, limits: &Limits, documents: Documents) -> Result<Option<Node>, DocumentError> {
     if let Some(shortened) = Shortened::new(text)
-        && let Ok(root) = Builder::new(&shortened.text, limits).run()
+        && let Ok(root) = Builder::new(&shortened.text, limits, documents).run()
         && let Some(root) = shortened.restore(root, text)
     {
         return Ok(root);
     }
-    Builder::new(text, limits).run()
+    Builder::new(text, limits, documents).run()
 }
 
 struct Builder<'a> {
     text: &'a str,
     offsets: CharToByte<'a>,
     limits: &'a Limits,
+    documents_allowed: Documents,
     stack: Vec<Frame>,
     anchors: Vec<(usize, Node)>,
     nodes: usize,
@@ -305,11 +324,12 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(text: &'a str, limits: &'a Limits) -> Self {
+    fn new(text: &'a str, limits: &'a Limits, documents_allowed: Documents) -> Self {
         Builder {
             text,
             offsets: CharToByte::new(text),
             limits,
+            documents_allowed,
             stack: Vec::new(),
             anchors: Vec::new(),
             nodes: 0,
@@ -369,7 +389,11 @@ impl<'a> Builder<'a> {
             Event::DocumentStart(_) => {
                 self.documents += 1;
                 if self.documents > 1 {
-                    return Err(DocumentError::MultipleDocuments { position: self.position(here) });
+                    return match self.documents_allowed {
+                        // Stop before the parser reads on: Go never looks at what follows.
+                        Documents::First => Ok(true),
+                        Documents::One => Err(DocumentError::MultipleDocuments { position: self.position(here) }),
+                    };
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
@@ -393,7 +417,7 @@ impl<'a> Builder<'a> {
             Event::MappingStart(anchor, tag) => {
                 self.open(here)?;
                 let node = self.node(Kind::Mapping(Vec::new()), span, anchor, tag);
-                self.stack.push(Frame::Mapping { node, entries: Vec::new(), keys: HashSet::new(), pending_key: None });
+                self.stack.push(Frame::Mapping { node, entries: Vec::new(), pending_key: None });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match self.stack.pop() {
@@ -487,17 +511,11 @@ impl<'a> Builder<'a> {
                 self.root = Some(node);
             }
             Some(Frame::Sequence { items, .. }) => items.push(node),
-            Some(Frame::Mapping { entries, keys, pending_key, .. }) => match pending_key.take() {
+            Some(Frame::Mapping { entries, pending_key, .. }) => match pending_key.take() {
                 None => {
-                    let Kind::Scalar { value, .. } = &node.kind else {
+                    if !matches!(node.kind, Kind::Scalar { .. }) {
                         return Err(DocumentError::ComplexKey {
                             position: Position::in_text(self.text.as_bytes(), node.start),
-                        });
-                    };
-                    if value != "<<" && !keys.insert(value.clone()) {
-                        return Err(DocumentError::DuplicateKey {
-                            position: Position::in_text(self.text.as_bytes(), node.start),
-                            key: value.clone(),
                         });
                     }
                     *pending_key = Some(node);

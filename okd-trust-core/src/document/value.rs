@@ -1,58 +1,173 @@
-//! A document tree as a JSON value, resolving plain scalars the way Go's YAML reader
-//! (YAML 1.1, as used through `sigs.k8s.io/yaml` by client-go) resolves them.
+//! A document tree as the JSON client-go decodes: `sigs.k8s.io/yaml`'s `YAMLToJSON`, which reads
+//! YAML with Go's yaml.v2 (YAML 1.1) into untyped values and marshals them as JSON.
+//!
+//! No field types guide this conversion (client-go passes none), so an unquoted `2019`, `yes` or
+//! `1.5` is a number or a boolean here whatever field it sits in, and the typed readers in
+//! [`go_json`](super::go_json) refuse it where Go's `encoding/json` would. Merge keys (`<<`) follow
+//! yaml.v2 too: applied in place, in order, the merged values overriding keys written before them.
 
+use base64::Engine as _;
 use serde_json::{Map, Number, Value};
 
 use super::{Kind, Node, Style};
 
-/// Converts a node to JSON. Merge keys (`<<`) fold the merged mappings in, as YAML 1.1 readers do;
-/// keys written in the mapping itself win over merged ones.
-pub(crate) fn to_json(node: &Node) -> Value {
+/// Why a node has no JSON form client-go would accept, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NotJson {
+    /// Byte offset of the offending node.
+    pub(crate) at: usize,
+    /// What Go reports, in words.
+    pub(crate) reason: String,
+}
+
+const TAG: &str = "tag:yaml.org,2002:";
+
+/// Whose reading of untyped YAML to follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// client-go's: no target types, so every YAML 1.1 spelling of a boolean or number is one.
+    Untyped,
+    /// The API server's and `oc`'s, guided by the object's Go types: only spellings that mean the
+    /// same in every field (`true`, `false`, null, canonical numbers) are typed; `yes` or `0x1F`
+    /// stay text, which a string field then takes as it is.
+    Guided,
+}
+
+/// Converts a node to JSON the way `YAMLToJSON` does.
+pub(crate) fn to_json(node: &Node, reading: Reading) -> Result<Value, NotJson> {
     match &node.kind {
-        Kind::Scalar { value, style } => scalar(value, *style, node.tag.as_deref()),
-        Kind::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
+        Kind::Scalar { value, style } => match scalar(value, *style, node.tag.as_deref(), reading) {
+            Ok(Resolved::Value(v)) => Ok(v),
+            Ok(Resolved::NotFinite) => Err(NotJson {
+                at: node.start,
+                reason: format!("{value:?} is NaN or an infinity, which JSON cannot hold (client-go refuses the file)"),
+            }),
+            Err(reason) => Err(NotJson { at: node.start, reason }),
+        },
+        Kind::Sequence(items) => items.iter().map(|i| to_json(i, reading)).collect::<Result<_, _>>().map(Value::Array),
         Kind::Mapping(entries) => {
             let mut map = Map::new();
-            let mut merged = Vec::new();
             for (key, value) in entries {
-                let key = key.as_str().unwrap_or_default();
-                if key == "<<" {
-                    merged.push(value);
+                if is_merge(key) {
+                    merge(value, &mut map, reading)?;
                 } else {
-                    map.insert(key.to_owned(), to_json(value));
+                    // A repeated key keeps its last value, as yaml.v2 does outside strict mode.
+                    map.insert(key_text(key, reading)?, to_json(value, reading)?);
                 }
             }
-            for source in merged {
-                let sources: Vec<&Node> = match &source.kind {
-                    Kind::Sequence(items) => items.iter().collect(),
-                    _ => vec![source],
-                };
-                for source in sources {
-                    if let Value::Object(fields) = to_json(source) {
-                        for (k, v) in fields {
-                            map.entry(k).or_insert(v);
-                        }
-                    }
-                }
-            }
-            Value::Object(map)
+            Ok(Value::Object(map))
         }
     }
 }
 
-fn scalar(text: &str, style: Style, tag: Option<&str>) -> Value {
-    match tag {
-        Some("tag:yaml.org,2002:str") => return Value::String(text.to_owned()),
-        Some("tag:yaml.org,2002:null") => return Value::Null,
-        _ => {}
+/// A plain `<<`, or one tagged `!!merge`; a quoted `"<<"` is an ordinary key.
+fn is_merge(key: &Node) -> bool {
+    match (&key.kind, key.tag.as_deref()) {
+        (Kind::Scalar { value, style }, None) => value == "<<" && *style == Style::Plain,
+        (Kind::Scalar { value, .. }, Some(tag)) => value == "<<" && tag == "tag:yaml.org,2002:merge",
+        _ => false,
     }
-    if style != Style::Plain {
-        return Value::String(text.to_owned());
+}
+
+/// Folds a merge value into `map`: a mapping overrides what is there; in a sequence of mappings the
+/// earlier ones take precedence (yaml.v2 applies them last to first).
+fn merge(value: &Node, map: &mut Map<String, Value>, reading: Reading) -> Result<(), NotJson> {
+    let not_a_map =
+        || NotJson { at: value.start, reason: "map merge requires map or sequence of maps as the value".into() };
+    let sources: Vec<&Node> = match &value.kind {
+        Kind::Mapping(_) => vec![value],
+        Kind::Sequence(items) => items.iter().rev().collect(),
+        Kind::Scalar { .. } => return Err(not_a_map()),
+    };
+    for source in sources {
+        match to_json(source, reading)? {
+            Value::Object(fields) => map.extend(fields),
+            _ => return Err(not_a_map()),
+        }
     }
-    // Only spellings that mean the same under every reading are typed here. The rest stay text:
-    // Go's reader turns `yes` or `0x1F` into a bool or a number only when the target field is one,
-    // and keeps the text when it is a string; the typed field readers in `lenient` do the same.
-    match text {
+    Ok(())
+}
+
+/// A mapping key as `YAMLToJSON` writes it: strings as they are, numbers and booleans as text.
+fn key_text(key: &Node, reading: Reading) -> Result<String, NotJson> {
+    let unsupported = |what: &str| NotJson { at: key.start, reason: format!("unsupported map key of type {what}") };
+    match to_json(key, reading)? {
+        Value::String(s) => Ok(s),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Number(n) if n.is_u64() && !n.is_i64() => Err(unsupported("uint64")),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Null => Err(unsupported("nil")),
+        Value::Array(_) | Value::Object(_) => Err(unsupported("collection")),
+    }
+}
+
+enum Resolved {
+    Value(Value),
+    /// `.nan`, `.inf` and their kin: numbers JSON cannot hold.
+    NotFinite,
+}
+
+/// Resolves one scalar as yaml.v2's `resolve` does, honouring an explicit core tag.
+fn scalar(text: &str, style: Style, tag: Option<&str>, reading: Reading) -> Result<Resolved, String> {
+    let string = || Ok(Resolved::Value(Value::String(text.to_owned())));
+    let Some(tag) = tag else {
+        return match (style, reading) {
+            (Style::Plain, Reading::Untyped) => Ok(resolve(text)),
+            (Style::Plain, Reading::Guided) => Ok(resolve_guided(text)),
+            _ => string(),
+        };
+    };
+    let Some(core) = tag.strip_prefix(TAG) else {
+        // A custom tag (`!foo`) changes nothing for an untyped reader: the text is a string.
+        return string();
+    };
+    match core {
+        "str" => string(),
+        "binary" => {
+            let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(compact)
+                .map_err(|e| format!("!!binary value is not base64: {e}"))?;
+            Ok(Resolved::Value(Value::String(String::from_utf8_lossy(&bytes).into_owned())))
+        }
+        "bool" | "int" | "float" | "null" => {
+            let resolved = resolve(text);
+            let fits = match (&resolved, core) {
+                (Resolved::Value(Value::Bool(_)), "bool") | (Resolved::Value(Value::Null), "null") => true,
+                (Resolved::Value(Value::Number(n)), "int") => !n.is_f64(),
+                (Resolved::Value(Value::Number(n)), "float") => {
+                    return Ok(Resolved::Value(
+                        n.as_f64().and_then(Number::from_f64).map_or(Value::Null, Value::Number),
+                    ));
+                }
+                (Resolved::NotFinite, "float") => true,
+                _ => false,
+            };
+            if fits { Ok(resolved) } else { Err(format!("cannot decode {text:?} as a !!{core}")) }
+        }
+        _ => string(),
+    }
+}
+
+/// The YAML 1.1 reading of a plain scalar, as yaml.v2 makes it.
+fn resolve(text: &str) -> Resolved {
+    let value = match text {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => Value::Bool(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => Value::Bool(false),
+        ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf"
+        | "-.INF" => return Resolved::NotFinite,
+        _ => match number(text) {
+            Some(n) => Value::Number(n),
+            None => Value::String(text.to_owned()),
+        },
+    };
+    Resolved::Value(value)
+}
+
+/// The reading guided by field types: only what means the same in every field is typed.
+fn resolve_guided(text: &str) -> Resolved {
+    let value = match text {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
         "true" => Value::Bool(true),
         "false" => Value::Bool(false),
@@ -60,61 +175,180 @@ fn scalar(text: &str, style: Style, tag: Option<&str>) -> Value {
             Some(n) if n.to_string() == text => Value::Number(n),
             _ => Value::String(text.to_owned()),
         },
-    }
+    };
+    Resolved::Value(value)
 }
 
-/// Integers (decimal, `0x`, `0o`, `0b`, `_` separators) and finite decimal floats; anything else stays text.
+/// A number, when yaml.v2 reads `text` as one: a leading digit or sign, then (with `_` removed)
+/// what Go's `ParseInt(s, 0, 64)` or `ParseUint` takes, a YAML-style float, or `0b` binary; a
+/// leading `.` and what Go's `ParseFloat` takes.
 fn number(text: &str) -> Option<Number> {
-    // Most plain scalars are words or base64 (a CA bundle is kilobytes of it): turn them away by
-    // their first byte outside a number's alphabet, before anything is copied.
-    let alphabet = |b: u8| b.is_ascii_hexdigit() || matches!(b, b'x' | b'o' | b'_' | b'.' | b'+' | b'-');
-    if !text.bytes().all(alphabet) {
+    let first = *text.as_bytes().first()?;
+    if first == b'.' {
+        return go_float(text);
+    }
+    if !(first.is_ascii_digit() || first == b'+' || first == b'-') {
         return None;
     }
-    let cleaned: String = text.chars().filter(|&c| c != '_').collect();
-    let (negative, digits) = match cleaned.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, cleaned.strip_prefix('+').unwrap_or(&cleaned)),
-    };
-    if digits.is_empty() {
-        return None;
+    let plain: String = text.chars().filter(|&c| c != '_').collect();
+    if let Some(n) = go_int(&plain) {
+        return Some(n);
     }
-    let radix = [("0x", 16), ("0o", 8), ("0b", 2)]
-        .into_iter()
-        .find_map(|(prefix, radix)| digits.strip_prefix(prefix).map(|rest| (rest, radix)));
-    if let Some((rest, radix)) = radix {
-        let magnitude = i64::from_str_radix(rest, radix).ok()?;
-        return Some(Number::from(if negative { -magnitude } else { magnitude }));
-    }
-    if digits.bytes().all(|b| b.is_ascii_digit()) {
-        return cleaned.parse::<i64>().ok().map(Number::from).or_else(|| cleaned.parse::<u64>().ok().map(Number::from));
-    }
-    let looks_decimal = digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-        && digits.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.');
-    if looks_decimal {
-        return cleaned.parse::<f64>().ok().and_then(Number::from_f64);
+    if is_yaml_float(&plain) {
+        return go_float(&plain);
     }
     None
 }
 
+/// Go's `strconv.ParseInt(s, 0, 64)`, then `ParseUint(s, 0, 64)`: an optional sign (signed only),
+/// then `0x`, `0o`, `0b` or a leading `0` (octal) prefix, or decimal.
+fn go_int(s: &str) -> Option<Number> {
+    let (negative, unsigned) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (digits, radix) = match unsigned.get(..2) {
+        Some("0x" | "0X") => (&unsigned[2..], 16),
+        Some("0o" | "0O") => (&unsigned[2..], 8),
+        Some("0b" | "0B") => (&unsigned[2..], 2),
+        _ if unsigned.len() > 1 && unsigned.starts_with('0') => (&unsigned[1..], 8),
+        _ => (unsigned, 10),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let magnitude = u64::from_str_radix(digits, radix).ok()?;
+    if negative {
+        // i64::MIN's magnitude is one more than i64::MAX.
+        let value = 0i128 - i128::from(magnitude);
+        return i64::try_from(value).ok().map(Number::from);
+    }
+    if s.starts_with('+') {
+        return i64::try_from(magnitude).ok().map(Number::from);
+    }
+    Some(i64::try_from(magnitude).map_or_else(|_| Number::from(magnitude), Number::from))
+}
+
+/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`, yaml.v2's float pattern.
+fn is_yaml_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'-' | b'+')));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    } else {
+        if digits(&mut i) == 0 {
+            return false;
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            digits(&mut i);
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// Go's `ParseFloat(s, 64)` for the decimal forms YAML can reach, finite results only.
+fn go_float(s: &str) -> Option<Number> {
+    let decimal = s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    if !decimal {
+        return None;
+    }
+    s.parse::<f64>().ok().and_then(Number::from_f64)
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
 
+    fn plain(text: &str) -> Value {
+        match scalar(text, Style::Plain, None, Reading::Untyped).unwrap() {
+            Resolved::Value(v) => v,
+            Resolved::NotFinite => panic!("{text} is not finite"),
+        }
+    }
+
     #[test]
-    fn resolves_plain_scalars_like_yaml_1_1() {
-        assert_eq!(scalar("true", Style::Plain, None), Value::Bool(true));
-        assert_eq!(scalar("yes", Style::Plain, None), Value::String("yes".into()));
-        assert_eq!(scalar("yes", Style::DoubleQuoted, None), Value::String("yes".into()));
-        assert_eq!(scalar("~", Style::Plain, None), Value::Null);
-        assert_eq!(scalar("42", Style::Plain, None), Value::Number(42.into()));
-        assert_eq!(scalar("0x1F", Style::Plain, None), Value::String("0x1F".into()));
-        assert_eq!(scalar("1.50", Style::Plain, None), Value::String("1.50".into()));
-        assert_eq!(number("0x1F"), Some(31.into()));
-        assert_eq!(number("1_000"), Some(1000.into()));
-        assert_eq!(number("1.5e3"), serde_json::Number::from_f64(1500.0));
-        assert_eq!(scalar("LS0tLS1CRUdJTg==", Style::Plain, None), Value::String("LS0tLS1CRUdJTg==".into()));
-        assert_eq!(scalar("1.2.3", Style::Plain, None), Value::String("1.2.3".into()));
-        assert_eq!(scalar("e5", Style::Plain, None), Value::String("e5".into()));
+    fn resolves_plain_scalars_like_yaml_v2() {
+        assert_eq!(plain("true"), Value::Bool(true));
+        for yes in ["yes", "Yes", "YES", "on", "ON", "y", "Y", "True", "TRUE"] {
+            assert_eq!(plain(yes), Value::Bool(true), "{yes}");
+        }
+        for no in ["no", "off", "Off", "n", "N", "FALSE"] {
+            assert_eq!(plain(no), Value::Bool(false), "{no}");
+        }
+        assert_eq!(plain("tRue"), Value::String("tRue".into()));
+        assert_eq!(plain("~"), Value::Null);
+        assert_eq!(plain("42"), Value::Number(42.into()));
+        assert_eq!(plain("2019"), Value::Number(2019.into()));
+        assert_eq!(plain("0x1F"), Value::Number(31.into()));
+        assert_eq!(plain("017"), Value::Number(15.into()));
+        assert_eq!(plain("0o17"), Value::Number(15.into()));
+        assert_eq!(plain("0b101"), Value::Number(5.into()));
+        assert_eq!(plain("-0b101"), Value::Number((-5).into()));
+        assert_eq!(plain("1_000"), Value::Number(1000.into()));
+        assert_eq!(plain("08"), Value::Number(Number::from_f64(8.0).unwrap()), "not octal, so a float");
+        assert_eq!(plain("1.5e3"), Value::Number(Number::from_f64(1500.0).unwrap()));
+        assert_eq!(plain(".5"), Value::Number(Number::from_f64(0.5).unwrap()));
+        assert_eq!(plain("18446744073709551615"), Value::Number(u64::MAX.into()));
+        assert_eq!(plain("2019-01-01"), Value::String("2019-01-01".into()));
+        assert_eq!(plain("1.2.3"), Value::String("1.2.3".into()));
+        assert_eq!(plain("e5"), Value::String("e5".into()));
+        assert_eq!(plain("LS0tLS1CRUdJTg=="), Value::String("LS0tLS1CRUdJTg==".into()));
+        assert_eq!(plain("127.0.0.1:6443"), Value::String("127.0.0.1:6443".into()));
+        assert!(matches!(scalar(".nan", Style::Plain, None, Reading::Untyped), Ok(Resolved::NotFinite)));
+        assert!(matches!(scalar("-.Inf", Style::Plain, None, Reading::Untyped), Ok(Resolved::NotFinite)));
+    }
+
+    #[test]
+    fn quoting_and_tags_decide_before_resolution() {
+        let text = |r: Result<Resolved, String>| match r {
+            Ok(Resolved::Value(v)) => v,
+            _ => panic!("unresolved"),
+        };
+        assert_eq!(text(scalar("yes", Style::DoubleQuoted, None, Reading::Untyped)), Value::String("yes".into()));
+        assert_eq!(
+            text(scalar("2019", Style::Plain, Some("tag:yaml.org,2002:str"), Reading::Untyped)),
+            Value::String("2019".into())
+        );
+        assert_eq!(
+            text(scalar("yes", Style::Plain, Some("tag:yaml.org,2002:bool"), Reading::Untyped)),
+            Value::Bool(true)
+        );
+        assert_eq!(text(scalar("2019", Style::Plain, Some("!custom"), Reading::Untyped)), Value::String("2019".into()));
+        assert_eq!(
+            text(scalar("aGk=", Style::Plain, Some("tag:yaml.org,2002:binary"), Reading::Untyped)),
+            Value::String("hi".into())
+        );
+        assert!(scalar("abc", Style::Plain, Some("tag:yaml.org,2002:int"), Reading::Untyped).is_err());
+        let guided = |t: &str| match scalar(t, Style::Plain, None, Reading::Guided) {
+            Ok(Resolved::Value(v)) => v,
+            _ => panic!("unresolved"),
+        };
+        assert_eq!(guided("n"), Value::String("n".into()));
+        assert_eq!(guided("yes"), Value::String("yes".into()));
+        assert_eq!(guided("true"), Value::Bool(true));
+        assert_eq!(guided("42"), Value::Number(42.into()));
+        assert_eq!(guided("0x1F"), Value::String("0x1F".into()));
     }
 }

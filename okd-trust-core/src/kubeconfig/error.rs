@@ -24,6 +24,15 @@ pub enum KubeconfigError {
         /// What was expected.
         message: String,
     },
+    /// `apiVersion` or `kind` names something other than a v1 `Config` (client-go reads these two
+    /// keys ignoring case; empty or missing means v1 and Config).
+    #[error("kubeconfig: {position}: {message}")]
+    NotAConfig {
+        /// Where the top level starts.
+        position: Position,
+        /// What client-go says.
+        message: String,
+    },
     /// Two entries of a list share a name; client-go refuses to load such a file.
     #[error("kubeconfig: {}duplicate name {name:?} in {list}: client-go refuses to load a kubeconfig that names two entries alike", .position.map(|p| format!("{p}: ")).unwrap_or_default())]
     DuplicateName {
@@ -57,7 +66,9 @@ impl KubeconfigError {
     pub fn position(&self) -> Option<Position> {
         match self {
             KubeconfigError::Document(e) => e.position(),
-            KubeconfigError::NotAMapping { position } | KubeconfigError::Field { position, .. } => Some(*position),
+            KubeconfigError::NotAMapping { position }
+            | KubeconfigError::Field { position, .. }
+            | KubeconfigError::NotAConfig { position, .. } => Some(*position),
             KubeconfigError::DuplicateName { position, .. } | KubeconfigError::InvalidCaData { position, .. } => {
                 *position
             }

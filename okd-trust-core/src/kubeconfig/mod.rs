@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use crate::document::{self, Document, Kind, Node};
 use crate::verify::SignatureCache;
-use crate::{CaBundle, Limits, Position, go_base64};
+use crate::{CaBundle, DocumentError, Limits, Position, go_base64};
 
 pub use edit::{CaEdit, EditError};
 pub use error::{CaDataProblem, KubeconfigError};
@@ -84,7 +84,8 @@ impl Kubeconfig {
 
     /// Parses a kubeconfig within explicit limits.
     pub fn parse_with_limits(input: &[u8], limits: &Limits) -> Result<Self, KubeconfigError> {
-        let document = document::parse(input, limits)?;
+        // Only the first document counts: client-go never reads past it.
+        let document = document::parse_first(input, limits)?;
         let format = match document.text.trim_start().as_bytes().first() {
             Some(b'{') => Format::Json,
             _ => Format::Yaml,
@@ -297,7 +298,11 @@ impl Kubeconfig {
 }
 
 fn read_model(document: &Document, root: &Node) -> Result<Config, KubeconfigError> {
-    let value = document::to_json(root);
+    let value = document::to_json(root, document::Reading::Untyped).map_err(|e| {
+        KubeconfigError::Document(DocumentError::NotJson { position: document.position(e.at), reason: e.reason })
+    })?;
+    check_version(&value)
+        .map_err(|message| KubeconfigError::NotAConfig { position: document.position(root.start), message })?;
     // The path to a bad field is tracked only once there is one: tracking costs on every field.
     if let Ok(config) = Config::deserialize(&value) {
         return Ok(config);
@@ -323,6 +328,34 @@ fn read_model(document: &Document, root: &Node) -> Result<Config, KubeconfigErro
         }
         KubeconfigError::Field { position: document.position(node.start), path, message: e.into_inner().to_string() }
     })
+}
+
+/// client-go first reads `apiVersion` and `kind` with Go's case-insensitive key matching (of keys
+/// in sorted order, the last that matches wins), defaults empty ones to `v1` and `Config`, and
+/// refuses anything else.
+fn check_version(value: &serde_json::Value) -> Result<(), String> {
+    let serde_json::Value::Object(map) = value else { return Ok(()) };
+    let sniff = |name: &str| -> Result<String, String> {
+        let mut keys: Vec<&String> = map.keys().filter(|k| k.eq_ignore_ascii_case(name)).collect();
+        keys.sort();
+        match keys.last().map(|k| &map[*k]) {
+            None | Some(serde_json::Value::Null) => Ok(String::new()),
+            Some(serde_json::Value::String(s)) => Ok(s.clone()),
+            Some(other) => Err(format!("couldn't get version/kind: {name} is not a string but {other}")),
+        }
+    };
+    let (version, kind) = (sniff("apiVersion")?, sniff("kind")?);
+    let version = if version.is_empty() { "v1" } else { version.as_str() };
+    let kind = if kind.is_empty() { "Config" } else { kind.as_str() };
+    if version.matches('/').count() > 1 {
+        return Err(format!("unexpected GroupVersion string: {version}"));
+    }
+    if version != "v1" || kind != "Config" {
+        return Err(format!(
+            "no kind {kind:?} is registered for version {version:?}: a kubeconfig is apiVersion v1, kind Config"
+        ));
+    }
+    Ok(())
 }
 
 /// The host of an `https://host:port/path` URL, without brackets around IPv6 literals.
