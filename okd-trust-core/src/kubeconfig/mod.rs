@@ -144,16 +144,13 @@ impl Kubeconfig {
         self.context(&self.config.current_context)
     }
 
-    /// The cluster of the current context. Kubelet's kubeconfigs name one; when the current
-    /// context is unset and the file holds a single cluster, that cluster is the answer.
+    /// The cluster client-go connects to: the one the current context names. There is no
+    /// fallback (not even to a file's only cluster): with no such context, client-go uses an
+    /// empty one, which names the cluster `""` — and [`Kubeconfig::validate`] reports the file as
+    /// unusable.
     pub fn current_cluster(&self) -> Option<&NamedCluster> {
-        match self.current_context() {
-            Some(context) => self.cluster(&context.context.cluster),
-            None if self.config.current_context.is_empty() && self.config.clusters.len() == 1 => {
-                self.config.clusters.first()
-            }
-            None => None,
-        }
+        let name = self.current_context().map_or("", |c| c.context.cluster.as_str());
+        self.cluster(name)
     }
 
     /// The user of the current context.
@@ -242,8 +239,9 @@ impl Kubeconfig {
         host_of_url(&c.server)
     }
 
-    /// Every problem client-go's validation would report, all at once (empty when valid), plus
-    /// `insecure-skip-tls-verify` combined with a CA, which client-go refuses when it connects.
+    /// Every problem client-go reports before it connects with this file's current context, all at
+    /// once (empty when kubelet can use the file), plus `insecure-skip-tls-verify` combined with a
+    /// CA, which client-go refuses when it connects.
     pub fn validate(&self) -> Vec<ValidationError> {
         validate::validate(self)
     }

@@ -1,4 +1,8 @@
-//! client-go's `clientcmd.Validate`, reporting every problem at once.
+//! What client-go checks before it connects with a kubeconfig (`DirectClientConfig.ConfirmUsable`,
+//! which kubelet runs): the current context exists, and its user and cluster are usable — every
+//! problem at once. Entries the current context does not use are not checked, as client-go does
+//! not check them. Checks that need files (a CA file that cannot be opened) are the caller's: the
+//! doctor takes the file's contents and judges them.
 
 use super::{Cluster, Kubeconfig};
 
@@ -16,14 +20,14 @@ pub enum ValidationError {
         /// The name in `current-context`.
         context: String,
     },
-    /// A cluster entry sets nothing.
+    /// The current context names no cluster that exists (or names none).
     #[error("cluster has no server defined")]
     EmptyCluster {
-        /// The cluster entry.
+        /// The cluster name the current context gives (possibly empty).
         cluster: String,
     },
-    /// A cluster entry has no `server`.
-    #[error("no server found for cluster {cluster:?}")]
+    /// The cluster entry has no `server`.
+    #[error("{}", if cluster.is_empty() { "default cluster has no server defined".to_owned() } else { format!("no server found for cluster {cluster:?}") })]
     NoServer {
         /// The cluster entry.
         cluster: String,
@@ -114,84 +118,29 @@ pub enum ValidationError {
         /// The user entry.
         user: String,
     },
-    /// A context without `user`.
-    #[error("user was not specified for context {context:?}")]
-    ContextWithoutUser {
-        /// The context entry.
-        context: String,
-    },
-    /// A context whose `user` does not exist.
-    #[error("user {user:?} was not found for context {context:?}")]
-    ContextUserNotFound {
-        /// The context entry.
-        context: String,
-        /// The missing user.
-        user: String,
-    },
-    /// A context without `cluster`.
-    #[error("cluster was not specified for context {context:?}")]
-    ContextWithoutCluster {
-        /// The context entry.
-        context: String,
-    },
-    /// A context whose `cluster` does not exist.
-    #[error("cluster {cluster:?} was not found for context {context:?}")]
-    ContextClusterNotFound {
-        /// The context entry.
-        context: String,
-        /// The missing cluster.
-        cluster: String,
-    },
-    /// A namespace that is not a DNS-1123 label.
-    #[error("namespace {namespace:?} for context {context:?} does not conform to the kubernetes DNS_LABEL rules")]
-    InvalidNamespace {
-        /// The context entry.
-        context: String,
-        /// The value given.
-        namespace: String,
-    },
 }
 
 pub(super) fn validate(kubeconfig: &Kubeconfig) -> Vec<ValidationError> {
     let config = kubeconfig.config();
-    if config.clusters.is_empty()
-        && config.users.is_empty()
-        && config.contexts.is_empty()
-        && config.current_context.is_empty()
-    {
-        return vec![ValidationError::EmptyConfig];
-    }
     let mut errors = Vec::new();
-    if !config.current_context.is_empty() && kubeconfig.context(&config.current_context).is_none() {
+    // No fallback: an empty or unknown current context means the empty context, whose cluster and
+    // user are "" (client-go then finds no server, and says there is no configuration).
+    let context = kubeconfig.current_context();
+    if !config.current_context.is_empty() && context.is_none() {
         errors.push(ValidationError::CurrentContextNotFound { context: config.current_context.clone() });
     }
-    for named in &config.contexts {
-        let (name, context) = (&named.name, &named.context);
-        if context.user.is_empty() {
-            errors.push(ValidationError::ContextWithoutUser { context: name.clone() });
-        } else if kubeconfig.user(&context.user).is_none() {
-            errors.push(ValidationError::ContextUserNotFound { context: name.clone(), user: context.user.clone() });
-        }
-        if context.cluster.is_empty() {
-            errors.push(ValidationError::ContextWithoutCluster { context: name.clone() });
-        } else if kubeconfig.cluster(&context.cluster).is_none() {
-            errors.push(ValidationError::ContextClusterNotFound {
-                context: name.clone(),
-                cluster: context.cluster.clone(),
-            });
-        }
-        if !context.namespace.is_empty() && !is_dns1123_label(&context.namespace) {
-            errors.push(ValidationError::InvalidNamespace {
-                context: name.clone(),
-                namespace: context.namespace.clone(),
-            });
-        }
+    let (user_name, cluster_name) = context.map_or(("", ""), |c| (c.context.user.as_str(), c.context.cluster.as_str()));
+    // A missing user is no error: the request goes out without credentials.
+    if let Some(user) = kubeconfig.user(user_name) {
+        validate_user(&user.name, &user.user, &mut errors);
     }
-    for named in &config.users {
-        validate_user(&named.name, &named.user, &mut errors);
+    match kubeconfig.cluster(cluster_name) {
+        Some(cluster) => validate_cluster(&cluster.name, &cluster.cluster, &mut errors),
+        None => errors.push(ValidationError::EmptyCluster { cluster: cluster_name.to_owned() }),
     }
-    for named in &config.clusters {
-        validate_cluster(&named.name, &named.cluster, &mut errors);
+    // client-go reports a lone empty cluster as "no configuration".
+    if matches!(errors.as_slice(), [ValidationError::EmptyCluster { .. }]) {
+        return vec![ValidationError::EmptyConfig];
     }
     errors
 }
@@ -250,10 +199,8 @@ fn validate_user(user: &str, auth: &super::AuthInfo, errors: &mut Vec<Validation
 
 fn validate_cluster(name: &str, cluster: &Cluster, errors: &mut Vec<ValidationError>) {
     let name = || name.to_owned();
-    if *cluster == Cluster::default() {
-        errors.push(ValidationError::EmptyCluster { cluster: name() });
-        return;
-    }
+    // An entry read from a file is never "empty" to client-go (it remembers where it came from),
+    // so an entry without a server is reported as such.
     if cluster.server.is_empty() {
         errors.push(ValidationError::NoServer { cluster: name() });
     }
@@ -271,12 +218,4 @@ fn validate_cluster(name: &str, cluster: &Cluster, errors: &mut Vec<ValidationEr
     if cluster.insecure_skip_tls_verify && (has_path || has_data) {
         errors.push(ValidationError::InsecureWithCa { cluster: name() });
     }
-}
-
-/// Kubernetes' `IsDNS1123Label`: 1–63 of `[a-z0-9-]`, alphanumeric at both ends.
-fn is_dns1123_label(s: &str) -> bool {
-    let b = s.as_bytes();
-    let inner = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-';
-    let end = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    (1..=63).contains(&b.len()) && b.iter().all(inner) && end(b.first()) && end(b.last())
 }
