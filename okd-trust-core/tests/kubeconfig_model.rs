@@ -155,7 +155,8 @@ fn no_current_context_means_no_cluster_and_no_fallback() {
     let messages: Vec<String> = k.validate().iter().map(ToString::to_string).collect();
     assert_eq!(messages, ["context was not found for specified context: nope", "cluster has no server defined"]);
     // A context whose user does not exist is usable (the request goes out without credentials).
-    let text = format!("{one_cluster}contexts:\n- name: k\n  context: {{cluster: only, user: nobody}}\ncurrent-context: k\n");
+    let text =
+        format!("{one_cluster}contexts:\n- name: k\n  context: {{cluster: only, user: nobody}}\ncurrent-context: k\n");
     let k = Kubeconfig::parse(text.as_bytes()).unwrap();
     assert_eq!(k.current_cluster().unwrap().name, "only");
     assert!(k.validate().is_empty());

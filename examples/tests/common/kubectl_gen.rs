@@ -207,7 +207,11 @@ enum Node {
     /// token is an empty value. Continuation lines of a multi-line token are indented.
     Raw(String),
     /// A `|` (or `>` when folded) block scalar, `-` chomping when strip.
-    Block { folded: bool, strip: bool, text: String },
+    Block {
+        folded: bool,
+        strip: bool,
+        text: String,
+    },
     Anchor(String, Box<Node>),
     Alias(String),
 }
@@ -512,7 +516,9 @@ impl Render<'_> {
             Node::Str(text) => self.out.push_str(&json_string(text)),
             Node::Raw(token) if token.is_empty() => self.out.push_str("null"),
             Node::Raw(token) => self.out.push_str(token),
-            Node::Block { folded, strip, text } => self.out.push_str(&json_string(&block_scalar_value(*folded, *strip, text))),
+            Node::Block { folded, strip, text } => {
+                self.out.push_str(&json_string(&block_scalar_value(*folded, *strip, text)))
+            }
             Node::Anchor(name, inner) => {
                 self.out.push_str(&format!("&{name} "));
                 self.flow_value(inner, depth);
@@ -803,6 +809,7 @@ fn user_item(rng: &mut Rng, name: &str) -> Node {
 }
 
 fn base(rng: &mut Rng) -> Draft {
+    let counts = [1 + rng.below(3), 1 + rng.below(2), 1 + rng.below(2)];
     let mut d = Draft {
         doc: Node::Map(Vec::new()),
         style: Style::Block { unit: 2, indent_seqs: false, comments: false },
@@ -815,9 +822,9 @@ fn base(rng: &mut Rng) -> Draft {
         line_end: LineEnd::Lf,
         encoding: Encoding::Utf8,
         inject: None,
-        clusters: distinct(rng, CLUSTER_NAMES, 1 + rng.below(3)),
-        contexts: distinct(rng, CONTEXT_NAMES, 1 + rng.below(2)),
-        users: distinct(rng, USER_NAMES, 1 + rng.below(2)),
+        clusters: distinct(rng, CLUSTER_NAMES, counts[0]),
+        contexts: distinct(rng, CONTEXT_NAMES, counts[1]),
+        users: distinct(rng, USER_NAMES, counts[2]),
         next_name: 0,
     };
     let clusters = d.clusters.clone().iter().map(|name| cluster_item(&mut d, rng, name)).collect();
@@ -857,7 +864,7 @@ fn base(rng: &mut Rng) -> Draft {
 type Class = (&'static str, fn(&mut Draft, &mut Rng));
 
 /// Every focus class; shape `i` has focus `CLASSES[i % CLASSES.len()]`.
-pub(crate) const CLASSES: &[Class] = &[
+const CLASSES: &[Class] = &[
     ("string-field-typing", string_field_typing),
     ("bool-field-typing", bool_field_typing),
     ("base64-field-typing", base64_field_typing),
@@ -915,6 +922,7 @@ pub(crate) fn shape(seed: u64, index: usize) -> Shape {
     let mut rng = Rng::new(seed ^ (index as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
     rng.next();
     let mut d = base(&mut rng);
+    d.labels.clear(); // the ordinary base is not worth a label
     let (focus, apply_focus) = CLASSES[index % CLASSES.len()];
     let mut labels = vec![focus.to_owned()];
     for _ in 0..rng.pick(&[0, 0, 1, 1, 2]) {
@@ -928,7 +936,9 @@ pub(crate) fn shape(seed: u64, index: usize) -> Shape {
         Some(text) => text,
         None => {
             let style = match d.style {
-                Style::Flow { .. } if !d.doc.flow_safe() => Style::Block { unit: 2, indent_seqs: false, comments: false },
+                Style::Flow { .. } if !d.doc.flow_safe() => {
+                    Style::Block { unit: 2, indent_seqs: false, comments: false }
+                }
                 style => style,
             };
             let body = Render::document(&mut rng, style, &d.doc);
@@ -963,9 +973,44 @@ fn tab_indented(rng: &mut Rng, text: &str) -> String {
 
 /// YAML 1.1 tokens that resolve to numbers, bools, nulls, dates or tagged strings.
 const TYPED_TOKENS: &[&str] = &[
-    "2019", "1.5", "0x1F", "0o17", "017", "0b101", "1_000", "+1", ".5", "1e3", "-7", "yes", "no", "on", "Off", "y",
-    "N", "true", "FALSE", "~", "null", "Null", "", "tRue", "2019-01-01", "!!str 2019", "\"2019\"", "'yes'",
-    "!foo abc", ".nan", ".inf", "-.Inf", "!!int 12", "!!int abc", "[a]", "{}", "!!str", "\"\"",
+    "2019",
+    "1.5",
+    "0x1F",
+    "0o17",
+    "017",
+    "0b101",
+    "1_000",
+    "+1",
+    ".5",
+    "1e3",
+    "-7",
+    "yes",
+    "no",
+    "on",
+    "Off",
+    "y",
+    "N",
+    "true",
+    "FALSE",
+    "~",
+    "null",
+    "Null",
+    "",
+    "tRue",
+    "2019-01-01",
+    "!!str 2019",
+    "\"2019\"",
+    "'yes'",
+    "!foo abc",
+    ".nan",
+    ".inf",
+    "-.Inf",
+    "!!int 12",
+    "!!int abc",
+    "[a]",
+    "{}",
+    "!!str",
+    "\"\"",
 ];
 
 fn string_field_typing(d: &mut Draft, rng: &mut Rng) {
@@ -1027,8 +1072,29 @@ fn string_field_typing(d: &mut Draft, rng: &mut Rng) {
 }
 
 const BOOL_TOKENS: &[&str] = &[
-    "true", "false", "yes", "no", "on", "off", "y", "n", "Y", "N", "True", "TRUE", "FALSE", "Off", "\"false\"",
-    "'true'", "tRue", "1", "0", "~", "", "!!bool yes", "null",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "Y",
+    "N",
+    "True",
+    "TRUE",
+    "FALSE",
+    "Off",
+    "\"false\"",
+    "'true'",
+    "tRue",
+    "1",
+    "0",
+    "~",
+    "",
+    "!!bool yes",
+    "null",
 ];
 
 fn bool_field_typing(d: &mut Draft, rng: &mut Rng) {
@@ -1212,7 +1278,10 @@ fn duplicate_name(d: &mut Draft, rng: &mut Rng) {
 
 fn several_documents(d: &mut Draft, rng: &mut Rng) {
     const SECOND: &[(&str, &str)] = &[
-        ("valid", "apiVersion: v1\nclusters:\n- name: other\n  cluster:\n    server: https://other.example.com\ncurrent-context: other\n"),
+        (
+            "valid",
+            "apiVersion: v1\nclusters:\n- name: other\n  cluster:\n    server: https://other.example.com\ncurrent-context: other\n",
+        ),
         ("unclosed-flow", "clusters: [\n  - {name: \n"),
         ("bad-indent", "key: value\n  bad indent: x\n: :\n"),
         ("tab", "\tbad: tab\n"),
@@ -1310,7 +1379,8 @@ fn anchor_map(d: &mut Draft, rng: &mut Rng) {
         let taken = std::mem::replace(d.cluster(source), Node::Map(Vec::new()));
         *d.cluster(source) = Node::Anchor("cluster".into(), Box::new(taken));
         let name = d.fresh_name("aliased");
-        d.list("clusters").push(map(vec![("name", Node::Str(name.clone())), ("cluster", Node::Alias("cluster".into()))]));
+        d.list("clusters")
+            .push(map(vec![("name", Node::Str(name.clone())), ("cluster", Node::Alias("cluster".into()))]));
         d.clusters.push(name);
         d.note("cluster map &cluster, a later cluster *cluster");
     } else {
@@ -1426,7 +1496,11 @@ fn json(d: &mut Draft, rng: &mut Rng) {
     let tab_after_colon = rng.chance(25);
     let comments = indent.is_some() && rng.chance(20);
     d.style = Style::Flow { indent, tab_after_colon, comments };
-    d.note(format!("json:{label}{}{}", if tab_after_colon { ":tabs" } else { "" }, if comments { ":comments" } else { "" }));
+    d.note(format!(
+        "json:{label}{}{}",
+        if tab_after_colon { ":tabs" } else { "" },
+        if comments { ":comments" } else { "" }
+    ));
     if rng.chance(30) {
         let i = d.random_cluster(rng);
         d.cluster(i).push("server", s("https://json-duplicate.example.com"));
@@ -1735,7 +1809,10 @@ fn user_fields(d: &mut Draft, rng: &mut Rng) {
     let (label, user) = rng.pick(&[
         ("client certificate data", "{client-certificate-data: TFMwdExTMUNSVWRKVGc9PQ==, client-key-data: a2V5}"),
         ("bad base64 client key data", "{client-certificate-data: YWJj, client-key-data: 'a2V5 a2V5'}"),
-        ("exec", "{exec: {apiVersion: client.authentication.k8s.io/v1, command: /usr/bin/get-token, args: [--x, \"1\"]}}"),
+        (
+            "exec",
+            "{exec: {apiVersion: client.authentication.k8s.io/v1, command: /usr/bin/get-token, args: [--x, \"1\"]}}",
+        ),
         ("exec args not a list", "{exec: {command: x, args: --x}}"),
         ("as-groups as a string", "{as: admin, as-groups: system:masters}"),
         ("token with username", "{token: t, username: u, password: p}"),

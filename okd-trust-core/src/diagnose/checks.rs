@@ -1,7 +1,8 @@
 //! The checks, one function per concern, and the plan built from the same facts.
 
+use super::plan::RepairTarget;
 use super::plan::{Action, ConfigMapPatch, KubeconfigRepair, Plan};
-use super::{Code, DoctorInput, Finding, Labelled, Severity, signers};
+use super::{CaFile, Code, DoctorInput, Finding, Labelled, Severity, signers};
 use crate::cert::colon_hex;
 use crate::kubeconfig::{ClusterTrust, KubeconfigError};
 use crate::verify::{self, CertSummary, SignatureCache, Verdict as Trust, VerifyOptions};
@@ -9,8 +10,8 @@ use crate::{CaBundle, Certificate, Kubeconfig, Timestamp};
 
 const SIGNER_SECRET_LEGACY_TYPE: &str = "SecretTypeTLS";
 
-/// The kubeconfig's cluster the node uses, and how it trusts the server (its embedded bundle
-/// decoded once per diagnosis: every check and the plan share it).
+/// The kubeconfig's cluster the node uses, and what client-go will verify api-int against (its
+/// embedded bundle decoded once per diagnosis: every check and the plan share it).
 pub(super) struct NodeTrust<'a> {
     /// The kubeconfig's index in `DoctorInput::kubeconfigs`: its identity, unlike its label.
     index: usize,
@@ -18,24 +19,77 @@ pub(super) struct NodeTrust<'a> {
     kubeconfig: &'a Kubeconfig,
     cluster: Option<String>,
     trust: Option<Result<ClusterTrust, KubeconfigError>>,
+    /// The roots, once known.
+    roots: Option<Roots<'a>>,
 }
 
-fn node_trust<'a>(index: usize, labelled: &'a Labelled<Kubeconfig>, cache: &SignatureCache) -> NodeTrust<'a> {
+/// What client-go verifies the server against, and where it comes from.
+pub(super) enum Roots<'a> {
+    /// `certificate-authority-data`.
+    Embedded(CaBundle),
+    /// The file `certificate-authority` names, as read.
+    File { file: &'a CaFile, text: &'a [u8], bundle: CaBundle },
+    /// The system roots: no CA named, or an empty CA file (client-go reads zero bytes as none).
+    System { empty_file: Option<&'a CaFile>, bundle: CaBundle, label: String },
+    /// The CA file cannot be used, so client-go refuses the kubeconfig.
+    Unusable { path: String, reason: String },
+    /// The CA file was not given to the doctor.
+    Unread { path: String },
+}
+
+fn node_trust<'a>(
+    input: &'a DoctorInput,
+    index: usize,
+    labelled: &'a Labelled<Kubeconfig>,
+    cache: &SignatureCache,
+) -> NodeTrust<'a> {
     let kubeconfig = &labelled.value;
     let cluster = kubeconfig.current_cluster().map(|c| c.name.clone());
     let trust = cluster.as_deref().map(|c| kubeconfig.trust_shared(c, Some(cache)));
-    NodeTrust { index, source: &labelled.label, kubeconfig, cluster, trust }
+    let roots = match &trust {
+        Some(Ok(ClusterTrust::Bundle(bundle))) => Some(Roots::Embedded(bundle.clone())),
+        Some(Ok(ClusterTrust::File { path })) => Some(file_roots(input, index, path)),
+        Some(Ok(ClusterTrust::SystemRoots)) => Some(system_roots(input, None)),
+        _ => None,
+    };
+    NodeTrust { index, source: &labelled.label, kubeconfig, cluster, trust, roots }
+}
+
+/// A CA file's roots, read the way client-go reads it when it builds its TLS client.
+fn file_roots<'a>(input: &'a DoctorInput, index: usize, written: &str) -> Roots<'a> {
+    let Some(file) = input.ca_files.iter().find(|f| f.kubeconfig == index) else {
+        return Roots::Unread { path: written.to_owned() };
+    };
+    match &file.contents {
+        Err(reason) => Roots::Unusable { path: file.path.clone(), reason: format!("cannot be read: {reason}") },
+        // Zero bytes is no CA to client-go: it falls back to the system roots.
+        Ok(bytes) if bytes.is_empty() => system_roots(input, Some(file)),
+        Ok(bytes) => match CaBundle::from_pem(bytes) {
+            Ok(bundle) => Roots::File { file, text: bytes, bundle },
+            Err(e) => {
+                Roots::Unusable { path: file.path.clone(), reason: format!("unable to load root certificates: {e}") }
+            }
+        },
+    }
+}
+
+fn system_roots<'a>(input: &'a DoctorInput, empty_file: Option<&'a CaFile>) -> Roots<'a> {
+    match &input.system_roots {
+        Some(roots) => Roots::System { empty_file, bundle: roots.value.clone(), label: roots.label.clone() },
+        None => Roots::System { empty_file, bundle: CaBundle::default(), label: "no system roots given".into() },
+    }
 }
 
 /// Every kubeconfig's trust, in input order.
 pub(super) fn nodes<'a>(input: &'a DoctorInput, cache: &SignatureCache) -> Vec<NodeTrust<'a>> {
-    input.kubeconfigs.iter().enumerate().map(|(i, k)| node_trust(i, k, cache)).collect()
+    input.kubeconfigs.iter().enumerate().map(|(i, k)| node_trust(input, i, k, cache)).collect()
 }
 
 impl NodeTrust<'_> {
+    /// The CAs the node itself names (embedded or in its CA file); not the system store.
     fn bundle(&self) -> Option<&CaBundle> {
-        match &self.trust {
-            Some(Ok(ClusterTrust::Bundle(b))) => Some(b),
+        match &self.roots {
+            Some(Roots::Embedded(b) | Roots::File { bundle: b, .. }) => Some(b),
             _ => None,
         }
     }
@@ -158,7 +212,8 @@ fn kubeconfig_checks(
     findings: &mut Vec<Finding>,
 ) {
     let source = node.source;
-    for problem in node.kubeconfig.validate() {
+    let problems = node.kubeconfig.validate();
+    for problem in &problems {
         findings.push(Finding::new(
             Code::KubeconfigInvalid,
             Severity::Error,
@@ -167,79 +222,107 @@ fn kubeconfig_checks(
         ));
     }
     let Some(cluster_name) = &node.cluster else {
-        findings.push(Finding::new(
-            Code::KubeconfigInvalid,
-            Severity::Error,
-            source,
-            "no current context names a cluster, so kubelet cannot tell which server to trust",
-        ));
+        if problems.is_empty() {
+            findings.push(Finding::new(
+                Code::KubeconfigInvalid,
+                Severity::Error,
+                source,
+                "no current context names a cluster, so kubelet cannot tell which server to trust",
+            ));
+        }
         return;
     };
-    // Present whenever the cluster is (computed once, with the node).
-    let Some(trust) = node.trust.clone() else { return };
-    match trust {
-        Err(e) => findings.push(Finding::new(Code::KubeconfigInvalid, Severity::Error, source, e.to_string())),
-        Ok(ClusterTrust::Insecure) => findings.push(Finding::new(
+    if let Some(Err(e)) = &node.trust {
+        findings.push(Finding::new(Code::KubeconfigInvalid, Severity::Error, source, e.to_string()));
+        return;
+    }
+    if let Some(Ok(ClusterTrust::Insecure)) = &node.trust {
+        findings.push(Finding::new(
             Code::KubeconfigInsecure,
             Severity::Warning,
             source,
             format!(
                 "cluster {cluster_name:?} sets insecure-skip-tls-verify: any server, including an impostor, is trusted"
             ),
-        )),
-        Ok(ClusterTrust::File { path }) => findings.push(
+        ));
+        return;
+    }
+    let Some(roots) = &node.roots else { return };
+    let (bundle, trusted_by) = match roots {
+        Roots::Unread { path } => {
+            findings.push(
+                Finding::new(
+                    Code::CaPathUnresolved,
+                    Severity::Info,
+                    source,
+                    format!("cluster {cluster_name:?} trusts the CA file {path}; pass that file too so the doctor can judge it"),
+                )
+                .with_detail("path", path.clone()),
+            );
+            return;
+        }
+        Roots::Unusable { path, reason } => {
+            findings.push(
+                Finding::new(
+                    Code::KubeconfigInvalid,
+                    Severity::Error,
+                    source,
+                    format!("client-go rejects it: certificate-authority {path} for cluster {cluster_name:?} {reason}"),
+                )
+                .with_detail("ca_file", path.clone()),
+            );
+            return;
+        }
+        Roots::Embedded(bundle) => (bundle, None),
+        Roots::File { file, bundle, .. } => (bundle, Some(format!("its CA file {}", file.path))),
+        Roots::System { empty_file, bundle, label } => {
+            let why = match empty_file {
+                Some(file) => format!("the system roots ({label}), as its CA file {} is empty", file.path),
+                None => format!("the system roots ({label}), as it names no CA"),
+            };
+            (bundle, Some(why))
+        }
+    };
+    for warning in bundle.warnings() {
+        findings.push(Finding::new(Code::PemBlocksSkipped, Severity::Warning, source, warning.to_string()));
+    }
+    let serving = verify_serving(input, bundle, node.server_name(input).as_deref(), cache);
+    let untrusted = matches!(serving, Some(Trust::Untrusted(_)));
+    if let Some(Trust::Untrusted(reason)) = &serving {
+        findings.push(
             Finding::new(
-                Code::CaPathUnresolved,
-                Severity::Info,
+                Code::KubeconfigUntrustedServingChain,
+                Severity::Error,
                 source,
                 format!(
-                    "cluster {cluster_name:?} trusts the CA file {path}; pass that file too so the doctor can judge it"
+                    "kubelet will not trust api-int: {}.{} The node goes NotReady when kubelet next connects.",
+                    reason.failure,
+                    trusted_by.as_ref().map(|t| format!(" It trusts {t}.")).unwrap_or_default()
                 ),
             )
-            .with_detail("path", path),
-        ),
-        Ok(ClusterTrust::SystemRoots) => {}
-        Ok(ClusterTrust::Bundle(bundle)) => {
-            for warning in bundle.warnings() {
-                findings.push(Finding::new(Code::PemBlocksSkipped, Severity::Warning, source, warning.to_string()));
-            }
-            let serving = verify_serving(input, &bundle, node.server_name(input).as_deref(), cache);
-            let untrusted = matches!(serving, Some(Trust::Untrusted(_)));
-            if let Some(Trust::Untrusted(reason)) = &serving {
-                findings.push(
-                    Finding::new(
-                        Code::KubeconfigUntrustedServingChain,
-                        Severity::Error,
-                        source,
-                        format!(
-                            "kubelet will not trust api-int: {}. The node goes NotReady when kubelet next connects.",
-                            reason.failure
-                        ),
-                    )
-                    .with_certificates(vec![reason.certificate.clone()])
-                    .with_detail("cluster", cluster_name.clone()),
-                );
-            }
-            if let Some(cluster) = cluster {
-                let missing: Vec<Certificate> =
-                    cluster.without_expired(input.at).iter().filter(|c| !bundle.contains(c)).cloned().collect();
-                if !missing.is_empty() {
-                    let severity = if untrusted { Severity::Error } else { Severity::Warning };
-                    findings.push(
-                        Finding::new(
-                            Code::CaNotPropagated,
-                            severity,
-                            source,
-                            format!(
-                                "the cluster serves {} CA(s) this kubeconfig does not trust; it breaks as soon as api-int \
-                                 presents a certificate from one of them",
-                                missing.len()
-                            ),
-                        )
-                        .with_certificates(summaries(&missing)),
-                    );
-                }
-            }
+            .with_certificates(vec![reason.certificate.clone()])
+            .with_detail("cluster", cluster_name.clone()),
+        );
+    }
+    if let Some(cluster) = cluster {
+        let missing: Vec<Certificate> =
+            cluster.without_expired(input.at).iter().filter(|c| !bundle.contains(c)).cloned().collect();
+        if !missing.is_empty() {
+            let severity = if untrusted { Severity::Error } else { Severity::Warning };
+            findings.push(
+                Finding::new(
+                    Code::CaNotPropagated,
+                    severity,
+                    source,
+                    format!(
+                        "the cluster serves {} CA(s) this kubeconfig does not trust{}; it breaks as soon as api-int \
+                         presents a certificate from one of them",
+                        missing.len(),
+                        trusted_by.as_ref().map(|t| format!(" (it trusts {t})")).unwrap_or_default()
+                    ),
+                )
+                .with_certificates(summaries(&missing)),
+            );
         }
     }
 }
@@ -329,24 +412,35 @@ pub(super) fn plan(input: &DoctorInput, nodes: &[NodeTrust<'_>], cache: &Signatu
     let mut plan = Plan::default();
     let Some(cluster) = cluster_bundle(input) else { return plan };
     for node in nodes {
-        let (Some(cluster_name), Some(current)) = (&node.cluster, node.bundle()) else { continue };
+        let (Some(cluster_name), Some(roots)) = (&node.cluster, &node.roots) else { continue };
+        let server_name = node.server_name(input);
+        let serving = || Serving {
+            chain: input.serving_chain.as_ref().map(|c| c.value.as_slice()),
+            server_name: server_name.as_deref(),
+            at: input.at,
+            cache,
+        };
+        let empty = CaBundle::default();
+        // What the node names now; nothing when it relies on the system roots.
+        let current = match roots {
+            Roots::Embedded(bundle) | Roots::File { bundle, .. } => bundle,
+            Roots::System { .. } => &empty,
+            Roots::Unusable { .. } | Roots::Unread { .. } => continue,
+        };
         let wanted = current.union(&cluster).without_expired(input.at);
-        let diff = current.diff(&wanted);
-        if diff.is_unchanged() {
+        if current.diff(&wanted).is_unchanged() {
             continue;
         }
-        plan.kubeconfigs.push(repair(
-            (node.index, node.source),
-            node.kubeconfig,
-            cluster_name,
-            &wanted,
-            Serving {
-                chain: input.serving_chain.as_ref().map(|c| c.value.as_slice()),
-                server_name: input.server_name.as_deref(),
-                at: input.at,
-                cache,
-            },
-        ));
+        let repair = match roots {
+            Roots::File { file, text, .. } => {
+                repair_ca_file((node.index, node.source), cluster_name, file, text, current, &wanted, serving())
+            }
+            Roots::System { empty_file: Some(file), .. } => {
+                repair_ca_file((node.index, node.source), cluster_name, file, b"", current, &wanted, serving())
+            }
+            _ => repair((node.index, node.source), node.kubeconfig, cluster_name, &wanted, serving()),
+        };
+        plan.kubeconfigs.push(repair);
     }
     if let Some(multus) = &input.multus_ca {
         let wanted = multus.value.union(&cluster).without_expired(input.at);
@@ -415,6 +509,7 @@ pub(super) fn repair(
     let mut repair = KubeconfigRepair {
         kubeconfig: index,
         source: source.to_owned(),
+        target: RepairTarget::Kubeconfig,
         cluster: cluster_name.to_owned(),
         old_text: kubeconfig.text(),
         new_text: String::new(),
@@ -459,5 +554,77 @@ pub(super) fn repair(
         }
     }
     repair.new_text = edit.text;
+    repair
+}
+
+/// A repair of the CA file a kubeconfig names: the kubeconfig stays as it is, and the file gains
+/// the CAs it lacks — appended when nothing is dropped, so every byte it had stays; written anew
+/// when expired CAs go. Verified like a kubeconfig repair: the new text must load as exactly the
+/// wanted bundle, and verify the served chain.
+#[allow(clippy::too_many_arguments)]
+fn repair_ca_file(
+    (index, source): (usize, &str),
+    cluster_name: &str,
+    file: &CaFile,
+    old: &[u8],
+    current: &CaBundle,
+    wanted: &CaBundle,
+    serving: Serving<'_>,
+) -> KubeconfigRepair {
+    let diff = current.diff(wanted);
+    let mut repair = KubeconfigRepair {
+        kubeconfig: index,
+        source: source.to_owned(),
+        target: RepairTarget::CaFile { path: file.path.clone() },
+        cluster: cluster_name.to_owned(),
+        old_text: String::from_utf8_lossy(old).into_owned(),
+        new_text: String::new(),
+        added: summaries(&diff.added),
+        removed: summaries(&diff.removed),
+        verified: false,
+        verification: String::new(),
+    };
+    let Ok(old_text) = std::str::from_utf8(old) else {
+        repair.verification =
+            format!("the CA file {} is not UTF-8 text, so it is not rewritten automatically", file.path);
+        return repair;
+    };
+    let new_text = if diff.removed.is_empty() {
+        let mut text = old_text.to_owned();
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.extend(diff.added.iter().map(|c| crate::pem::encode("CERTIFICATE", c.der())));
+        text
+    } else {
+        wanted.to_pem()
+    };
+    match CaBundle::from_pem(new_text.as_bytes()) {
+        Ok(reread) if reread.diff(wanted).is_unchanged() => {}
+        _ => {
+            repair.verification = "the new CA file does not load as the intended bundle".into();
+            return repair;
+        }
+    }
+    let Serving { chain, server_name, at, cache } = serving;
+    match chain.and_then(|chain| verify_chain(chain, wanted, server_name, at, cache)) {
+        Some(Trust::Untrusted(reason)) => {
+            repair.verification = format!(
+                "the union bundle still does not verify what api-int serves, so the fix is withheld: {}",
+                reason.failure
+            );
+            return repair;
+        }
+        Some(Trust::Trusted { .. }) => {
+            repair.verified = true;
+            repair.verification =
+                "re-read, and the new CA file verifies the api-int serving chain (kubelet profile)".into();
+        }
+        _ => {
+            repair.verified = true;
+            repair.verification = "re-read (no serving chain given, so trust of api-int was not checked)".into();
+        }
+    }
+    repair.new_text = new_text;
     repair
 }

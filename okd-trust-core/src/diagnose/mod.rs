@@ -25,7 +25,7 @@ mod plan;
 mod signers;
 
 pub use finding::{Code, Finding, Severity};
-pub use plan::{Action, ConfigMapPatch, KubeconfigRepair, Plan};
+pub use plan::{Action, ConfigMapPatch, KubeconfigRepair, Plan, RepairTarget};
 
 use crate::manifest::Manifest;
 use crate::verify::SignatureCache;
@@ -70,6 +70,33 @@ pub struct DoctorInput {
     pub multus_ca: Option<Labelled<CaBundle>>,
     /// The `loadbalancer-serving-signer` Secret.
     pub signer_secret: Option<Labelled<Manifest>>,
+    /// The CA files the kubeconfigs name in `certificate-authority`, as the caller read them
+    /// (which file to read: [`Kubeconfig::ca_file`]). A kubeconfig whose file is missing here is
+    /// reported as not judged; one whose file could not be read is one kubelet cannot use.
+    pub ca_files: Vec<CaFile>,
+    /// The system trust store, which client-go uses when a kubeconfig names no CA (or an empty
+    /// CA file). `None` judges such a kubeconfig against no roots at all: api-int's signer is a
+    /// private CA, which no system store holds.
+    pub system_roots: Option<Labelled<CaBundle>>,
+}
+
+/// A CA file a kubeconfig names, as the caller read it: the core reads no files.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CaFile {
+    /// Which kubeconfig names it: the index in [`DoctorInput::kubeconfigs`].
+    pub kubeconfig: usize,
+    /// The path, resolved as client-go resolves it ([`Kubeconfig::ca_file`]).
+    pub path: String,
+    /// The file's bytes, or why it could not be read (the operating system's words).
+    pub contents: Result<Vec<u8>, String>,
+}
+
+impl CaFile {
+    /// The CA file of kubeconfig number `kubeconfig`, as read from `path`.
+    pub fn new(kubeconfig: usize, path: impl Into<String>, contents: Result<Vec<u8>, String>) -> Self {
+        CaFile { kubeconfig, path: path.into(), contents }
+    }
 }
 
 impl DoctorInput {
@@ -84,6 +111,8 @@ impl DoctorInput {
             serving_chain: None,
             multus_ca: None,
             signer_secret: None,
+            ca_files: Vec::new(),
+            system_roots: None,
         }
     }
 }

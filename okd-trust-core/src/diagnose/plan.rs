@@ -13,13 +13,17 @@ pub struct KubeconfigRepair {
     pub kubeconfig: usize,
     /// The kubeconfig (its label, normally the path on the node), for display.
     pub source: String,
+    /// The file the repair writes: the kubeconfig itself, or the CA file it names.
+    pub target: RepairTarget,
     /// The cluster entry edited.
     pub cluster: String,
     /// The file as it was read (a byte-order mark included, like `new_text`), so renderers can
     /// show the change and callers can tell whether anything changed by comparing the two.
     pub old_text: String,
-    /// The whole new file. Only the `certificate-authority-data` value differs from the input.
-    /// Empty when the edit itself was refused (see `verification`).
+    /// The whole new file. For a kubeconfig, only the `certificate-authority-data` value differs
+    /// from the input; for a CA file, the new certificates are appended (or, when expired ones are
+    /// dropped, the whole bundle is written anew). Empty when the edit itself was refused (see
+    /// `verification`).
     pub new_text: String,
     /// CAs the new bundle adds.
     pub added: Vec<CertSummary>,
@@ -30,6 +34,29 @@ pub struct KubeconfigRepair {
     pub verified: bool,
     /// What was checked, or why the repair must not be applied.
     pub verification: String,
+}
+
+/// Which file a [`KubeconfigRepair`] writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RepairTarget {
+    /// The kubeconfig: its `certificate-authority-data` is set (added when it had none).
+    Kubeconfig,
+    /// The CA file the kubeconfig names in `certificate-authority`; the kubeconfig is untouched.
+    CaFile {
+        /// The path as client-go resolves it.
+        path: String,
+    },
+}
+
+impl RepairTarget {
+    /// `kubeconfig` or `ca-file`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RepairTarget::Kubeconfig => "kubeconfig",
+            RepairTarget::CaFile { .. } => "ca-file",
+        }
+    }
 }
 
 /// A JSON merge patch for `openshift-multus/kube-root-ca.crt`.

@@ -229,6 +229,29 @@ impl Kubeconfig {
         })
     }
 
+    /// The CA file client-go reads for the current cluster, when it names one in
+    /// `certificate-authority` (and embeds no data, which would win): the path as written when
+    /// absolute, else joined to `base_dir` — the absolute directory of the kubeconfig as given,
+    /// links not resolved — and cleaned lexically, as client-go's `ResolvePaths` does (`~` is not
+    /// expanded). The core never reads it; the caller does, and passes the bytes to the doctor.
+    ///
+    /// ```
+    /// use okd_trust::Kubeconfig;
+    /// let text = "clusters:\n- name: c\n  cluster: {server: \"https://x\", certificate-authority: ../pki/ca.crt}\n\
+    ///             contexts:\n- name: k\n  context: {cluster: c}\ncurrent-context: k\n";
+    /// let config = Kubeconfig::parse(text.as_bytes())?;
+    /// assert_eq!(config.ca_file("/etc/kubernetes/kubelet").as_deref(), Some("/etc/kubernetes/pki/ca.crt"));
+    /// # Ok::<(), okd_trust::kubeconfig::KubeconfigError>(())
+    /// ```
+    pub fn ca_file(&self, base_dir: &str) -> Option<String> {
+        let cluster = &self.current_cluster()?.cluster;
+        if cluster.certificate_authority.is_empty() || !cluster.certificate_authority_data.is_empty() {
+            return None;
+        }
+        let path = &cluster.certificate_authority;
+        Some(if path.starts_with('/') { path.clone() } else { go_clean(&format!("{base_dir}/{path}")) })
+    }
+
     /// The host a client verifies the server certificate against: `tls-server-name` when set,
     /// otherwise the host of `server` (without port or brackets).
     pub fn server_name(&self, cluster: &str) -> Option<String> {
@@ -356,6 +379,32 @@ fn check_version(value: &serde_json::Value) -> Result<(), String> {
     Ok(())
 }
 
+/// Go's `filepath.Clean` on Unix: one slash between elements, `.` dropped, `..` taking the element
+/// before it (and nothing at the root), `.` for an empty result.
+fn go_clean(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
+                }
+                _ if rooted => {}
+                _ => parts.push(".."),
+            },
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_owned(),
+        (false, false) => joined,
+    }
+}
+
 /// The host of an `https://host:port/path` URL, without brackets around IPv6 literals.
 fn host_of_url(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -373,7 +422,21 @@ fn host_of_url(url: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::host_of_url;
+    use super::{go_clean, host_of_url};
+
+    #[test]
+    fn cleans_paths_like_go() {
+        for (path, clean) in [
+            ("/etc/kubernetes/../pki/ca.crt", "/etc/pki/ca.crt"),
+            ("/a//b/./c/", "/a/b/c"),
+            ("/../x", "/x"),
+            ("a/../../b", "../b"),
+            ("", "."),
+            ("/work/~/ca.crt", "/work/~/ca.crt"),
+        ] {
+            assert_eq!(go_clean(path), clean, "{path}");
+        }
+    }
 
     #[test]
     fn finds_the_host_of_server_urls() {

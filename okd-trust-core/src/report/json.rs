@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::diagnose::{Action, ConfigMapPatch, Diagnosis, Finding, KubeconfigRepair};
+use crate::diagnose::{Action, ConfigMapPatch, Diagnosis, Finding, KubeconfigRepair, RepairTarget};
 use crate::verify::CertSummary;
 
 /// The version of the JSON schema [`json`] writes.
@@ -54,6 +54,10 @@ struct PlanView<'a> {
 #[derive(Serialize)]
 struct RepairView<'a> {
     source: &'a str,
+    /// `kubeconfig`, or `ca-file` with its `path`.
+    target: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
     cluster: &'a str,
     verified: bool,
     verification: &'a str,
@@ -101,8 +105,14 @@ fn finding(f: &Finding) -> FindingView<'_> {
 }
 
 fn repair(r: &KubeconfigRepair) -> RepairView<'_> {
+    let path = match &r.target {
+        RepairTarget::CaFile { path } => Some(path.as_str()),
+        _ => None,
+    };
     RepairView {
         source: &r.source,
+        target: r.target.as_str(),
+        path,
         cluster: &r.cluster,
         verified: r.verified,
         verification: &r.verification,

@@ -48,6 +48,8 @@
 //!     "kubeconfigs": [                          // one per kubeconfig that needs a change
 //!       {
 //!         "source": "/var/lib/kubelet/kubeconfig",
+//!         "target": "kubeconfig" | "ca-file",   // which file new_text replaces
+//!         "path": "/etc/kubernetes/ca.crt",     // only for "ca-file": the CA file, resolved like client-go
 //!         "cluster": "local",
 //!         "verified": true,                     // false: must not be applied
 //!         "verification": "re-parsed, ...",     // what was checked, or why not

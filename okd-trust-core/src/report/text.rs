@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::abbreviate;
-use crate::diagnose::{ConfigMapPatch, Diagnosis, Finding, KubeconfigRepair, Severity, Verdict};
+use crate::diagnose::{ConfigMapPatch, Diagnosis, Finding, KubeconfigRepair, RepairTarget, Severity, Verdict};
 use crate::verify::CertSummary;
 
 /// Text wraps at this column.
@@ -110,6 +110,13 @@ fn render_plan(out: &mut String, diagnosis: &Diagnosis) {
 fn render_repair(out: &mut String, repair: &KubeconfigRepair) {
     let state = if repair.verified { "verified" } else { "NOT VERIFIED, do not apply" };
     let _ = writeln!(out, "\n  {} (cluster {:?}): {state}", repair.source, repair.cluster);
+    let shown = match &repair.target {
+        RepairTarget::CaFile { path } => {
+            let _ = writeln!(out, "    writes its CA file {path}; the kubeconfig itself is left as it is");
+            path.as_str()
+        }
+        _ => repair.source.as_str(),
+    };
     wrap_into(out, &repair.verification, "    ");
     for cert in &repair.added {
         wrap_into(out, &format!("+ trust {}", cert_line(cert)), "    ");
@@ -120,7 +127,7 @@ fn render_repair(out: &mut String, repair: &KubeconfigRepair) {
     if repair.new_text.is_empty() {
         return;
     }
-    for line in diff(&repair.source, &repair.old_text, &repair.new_text) {
+    for line in diff(shown, &repair.old_text, &repair.new_text) {
         let _ = writeln!(out, "    {line}");
     }
 }
