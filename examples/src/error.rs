@@ -111,6 +111,14 @@ pub(crate) enum CliError {
         /// What is missing.
         what: &'static str,
     },
+    /// client-go would not load this kubeconfig.
+    #[error("{}: client-go cannot load it: {reason}", path.display())]
+    Unloadable {
+        /// The kubeconfig.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// `--connect` could not fetch the served chain.
     #[error("--connect {target}: {reason}")]
     Connect {

@@ -35,6 +35,8 @@ enum Command {
     Doctor(cmd::doctor::Args),
     /// List every certificate in PEM files, kubeconfigs and ConfigMap/Secret manifests.
     Inspect(cmd::inspect::Args),
+    /// Show a kubeconfig as kubelet (client-go) reads it: does it load, and what does each cluster trust.
+    Kubeconfig(cmd::kubeconfig::Args),
     /// Verify a served chain against a CA bundle, as kubelet (Go's crypto/x509) would.
     Verify(cmd::verify::Args),
     /// Run the x509-limbo harness protocol: the suite's JSON on stdin, results on stdout.
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Doctor(args) => cmd::doctor::run(args),
         Command::Inspect(args) => cmd::inspect::run(args),
+        Command::Kubeconfig(args) => cmd::kubeconfig::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Limbo(args) => cmd::limbo::run(args),
     };

@@ -131,6 +131,11 @@ impl Locked {
         &self.shown
     }
 
+    /// The device and inode of the locked file.
+    pub(crate) fn identity(&self) -> (u64, u64) {
+        identity(&self.metadata)
+    }
+
     /// Fails unless the path still names the locked file and the file still holds the bytes read.
     fn check_unchanged(&mut self) -> Result<(), ReplaceError> {
         let named = fs::metadata(&self.target).map_err(ReplaceError::io(&self.shown, "cannot stat"))?;

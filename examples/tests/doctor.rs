@@ -250,21 +250,134 @@ fn byte_order_mark_is_kept_once() {
     assert!(after[0].starts_with("\u{feff}apiVersion"), "{:?}", &after[0][..20]);
 }
 
+/// A node kubeconfig whose cluster entry holds `trust` (YAML lines at the cluster's indentation).
+fn kubeconfig_with(trust: &str, current_context: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: local\n  cluster:\n{trust}    server: https://{API_INT}:6443\n\
+         contexts:\n- name: kubelet\n  context:\n    cluster: local\n    user: kubelet\ncurrent-context: {current_context}\nusers:\n- name: kubelet\n  user:\n    token: t\n"
+    )
+}
+
 #[test]
-fn kubeconfig_with_a_ca_path_is_reported_not_edited() {
-    let dir = TempDir::new("doctor", "capath");
-    let text = format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: local\n  cluster:\n    certificate-authority: /etc/kubernetes/ca.crt\n    server: https://{API_INT}:6443\n\
-         contexts:\n- name: kubelet\n  context:\n    cluster: local\n    user: kubelet\ncurrent-context: kubelet\nusers:\n- name: kubelet\n  user:\n    token: t\n"
+fn a_stale_ca_file_is_judged_and_repaired_in_place() {
+    let dir = TempDir::new("doctor", "cafile");
+    std::fs::create_dir_all(dir.0.join("pki")).unwrap();
+    let ca_file = dir.write("pki/ca.crt", &old_pem());
+    std::fs::create_dir_all(dir.0.join("kubelet")).unwrap();
+    // Relative to the kubeconfig's own directory, as client-go resolves it.
+    let text = kubeconfig_with("    certificate-authority: ../pki/ca.crt\n", "kubelet");
+    let kubeconfig = dir.write("kubelet/kubeconfig", &text);
+    let (cluster, chain, chain_pem) = rotated_cluster(&dir);
+    let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
+    let (code, report) = doctor_json(&args);
+    assert_eq!(code, 1);
+    assert!(codes(&report).contains(&"kubeconfig-untrusted-serving-chain".to_owned()), "{report:#}");
+    let repair = &report["plan"]["kubeconfigs"][0];
+    assert_eq!((repair["target"].as_str(), repair["verified"].as_bool()), (Some("ca-file"), Some(true)), "{repair:#}");
+    let mut with_fix = args.to_vec();
+    with_fix.push("--fix");
+    assert_eq!(doctor_json(&with_fix).0, 0);
+    assert_eq!(std::fs::read_to_string(&kubeconfig).unwrap(), text, "the kubeconfig is left as it is");
+    let written = std::fs::read_to_string(&ca_file).unwrap();
+    assert!(written.starts_with(&old_pem()), "the CA file keeps every byte it had");
+    let bundle = CaBundle::from_pem(written.as_bytes()).unwrap();
+    let chain = CaBundle::from_pem(chain_pem.as_bytes()).unwrap();
+    let (leaf, rest) = chain.as_slice().split_first().unwrap();
+    let at = Timestamp::parse_rfc3339(AT).unwrap();
+    assert!(
+        verify::verify(leaf, &VerifyOptions::new(&bundle, at).intermediates(rest).server_name(API_INT)).is_trusted()
     );
+    let (code, report) = doctor_json(&with_fix);
+    assert_eq!((code, report["plan"]["kubeconfigs"].as_array().unwrap().len()), (0, 0), "{report:#}");
+}
+
+#[test]
+fn a_missing_ca_file_makes_the_kubeconfig_unusable() {
+    let dir = TempDir::new("doctor", "nocafile");
+    let text = kubeconfig_with("    certificate-authority: /nonexistent/okd-trust/ca.crt\n", "kubelet");
     let kubeconfig = dir.write("kubeconfig", &text);
     let (cluster, chain, _) = rotated_cluster(&dir);
     let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain), "--fix"];
     let (code, report) = doctor_json(&args);
-    assert!(codes(&report).contains(&"ca-path-unresolved".to_owned()), "{report:#}");
+    assert_eq!((code, report["verdict"].as_str()), (1, Some("broken")), "{report:#}");
+    assert!(codes(&report).contains(&"kubeconfig-invalid".to_owned()), "{report:#}");
     assert!(report["plan"]["kubeconfigs"].as_array().unwrap().is_empty());
-    assert!(code <= 1);
     assert_eq!(std::fs::read_to_string(&kubeconfig).unwrap(), text);
+}
+
+#[test]
+fn no_ca_at_all_is_judged_against_the_system_roots_and_given_one() {
+    let dir = TempDir::new("doctor", "noca");
+    let kubeconfig = dir.write("kubeconfig", &kubeconfig_with("", "kubelet"));
+    // A system store with a public-looking CA and none of the cluster's.
+    let system = dir.write(
+        "system.pem",
+        &okd_trust_testkit::pem_bundle(&[&CertBuilder::ca("Public Root CA").key(Key::RsaD).self_signed()]),
+    );
+    let (cluster, chain, chain_pem) = rotated_cluster(&dir);
+    let args = [
+        "--kubeconfig",
+        p(&kubeconfig),
+        "--cluster-ca",
+        p(&cluster),
+        "--serving-chain",
+        p(&chain),
+        "--system-roots",
+        p(&system),
+    ];
+    let (code, report) = doctor_json(&args);
+    assert_eq!(code, 1);
+    let finding =
+        report["findings"].as_array().unwrap().iter().find(|f| f["code"] == "kubeconfig-untrusted-serving-chain");
+    let message = finding.unwrap_or_else(|| panic!("{report:#}"))["message"].as_str().unwrap();
+    assert!(message.contains("names no CA") && message.contains(p(&system)), "{message}");
+    let before = std::fs::read_to_string(&kubeconfig).unwrap();
+    let mut with_fix = args.to_vec();
+    with_fix.push("--fix");
+    assert_eq!(doctor_json(&with_fix).0, 0);
+    let after = std::fs::read_to_string(&kubeconfig).unwrap();
+    assert!(after.contains("certificate-authority-data: "), "{after}");
+    let bundle = Kubeconfig::parse(after.as_bytes()).unwrap().ca_bundle("local").unwrap().unwrap();
+    let chain = CaBundle::from_pem(chain_pem.as_bytes()).unwrap();
+    let (leaf, rest) = chain.as_slice().split_first().unwrap();
+    let at = Timestamp::parse_rfc3339(AT).unwrap();
+    assert!(
+        verify::verify(leaf, &VerifyOptions::new(&bundle, at).intermediates(rest).server_name(API_INT)).is_trusted()
+    );
+    assert_eq!(after.lines().count(), before.lines().count() + 1, "one line added, nothing else changed");
+}
+
+#[test]
+fn no_usable_current_context_is_never_repaired() {
+    let dir = TempDir::new("doctor", "nocontext");
+    let (cluster, chain, _) = rotated_cluster(&dir);
+    for context in ["\"\"", "nope"] {
+        let stale = kubeconfig_trusting(&old_pem());
+        let text = stale.replace("current-context: kubelet", &format!("current-context: {context}"));
+        assert_ne!(text, stale);
+        let kubeconfig = dir.write("kubeconfig", &text);
+        let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain), "--fix"];
+        let (code, report) = doctor_json(&args);
+        assert_eq!((code, report["verdict"].as_str()), (1, Some("broken")), "{report:#}");
+        assert!(codes(&report).contains(&"kubeconfig-invalid".to_owned()), "{report:#}");
+        assert!(report["plan"]["kubeconfigs"].as_array().unwrap().iter().all(|r| r["verified"] == false), "{report:#}");
+        assert_eq!(std::fs::read_to_string(&kubeconfig).unwrap(), text);
+    }
+}
+
+#[test]
+fn a_kubeconfig_client_go_cannot_load_is_a_finding() {
+    let dir = TempDir::new("doctor", "unloadable");
+    let stale = kubeconfig_trusting(&old_pem());
+    let text = stale.replace("user: kubelet\n", "user: kubelet\n    namespace: 2019\n");
+    assert_ne!(text, stale);
+    let kubeconfig = dir.write("kubeconfig", &text);
+    let (cluster, chain, _) = rotated_cluster(&dir);
+    let (code, report) =
+        doctor_json(&["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)]);
+    assert_eq!((code, report["verdict"].as_str()), (1, Some("broken")), "{report:#}");
+    let message = report["findings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("namespace") && message.contains("number"), "{message}");
 }
 
 #[test]

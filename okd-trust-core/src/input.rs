@@ -85,7 +85,9 @@ pub fn detect_with_limits(label: &str, bytes: &[u8], limits: &Limits) -> Result<
         return Ok(pem()?);
     }
     let has_pem = text.contains("-----BEGIN ");
-    let found = match document::parse(bytes, limits) {
+    // The first document decides what the input is (a kubeconfig is read like client-go reads it:
+    // the first document only); a manifest reader then insists on exactly one.
+    let found = match document::parse_first(bytes, limits) {
         Ok(doc) => match &doc.root {
             Some(root @ Node { kind: Kind::Mapping(_), .. }) => {
                 let kind = root.get("kind").and_then(Node::as_str).unwrap_or_default();

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
-use okd_trust::diagnose::{self, DoctorInput, Labelled, Verdict};
+use okd_trust::diagnose::{self, CaFile, DoctorInput, Labelled, RepairTarget, Verdict};
 use okd_trust::input::{self as detect, Detected};
 use okd_trust::manifest::{Manifest, ManifestKind};
 use okd_trust::{CaBundle, Certificate, Kubeconfig, Timestamp, examples, report};
@@ -50,6 +50,11 @@ pub(crate) struct Args {
     /// multus' trust: the openshift-multus/kube-root-ca.crt ConfigMap, or PEM.
     #[arg(long, value_name = "PATH")]
     multus_ca: Option<PathBuf>,
+    /// The system trust store, used for a kubeconfig that names no CA (as client-go does). Default:
+    /// the platform bundle (/etc/pki/tls/certs/ca-bundle.crt on RHCOS, Fedora and RHEL;
+    /// /etc/ssl/certs/ca-certificates.crt on Debian), or none when neither exists.
+    #[arg(long, value_name = "PATH")]
+    system_roots: Option<PathBuf>,
     /// The openshift-kube-apiserver-operator/loadbalancer-serving-signer Secret (YAML/JSON).
     #[arg(long, value_name = "PATH")]
     signer_secret: Option<PathBuf>,
@@ -90,6 +95,7 @@ impl Args {
             || self.connect.is_some()
             || self.multus_ca.is_some()
             || self.signer_secret.is_some()
+            || self.system_roots.is_some()
     }
 }
 
@@ -104,7 +110,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
                     .into(),
             ));
         }
-        (builtin(args)?, Vec::new())
+        (builtin(args)?, Held::default())
     };
     let diagnosis = diagnose::diagnose(&input);
     let rendered = match args.format {
@@ -138,10 +144,19 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
 
 /// `input` with each repaired kubeconfig replaced by its new text.
 fn with_repairs(mut input: DoctorInput, repairs: &[diagnose::KubeconfigRepair]) -> DoctorInput {
-    for (index, labelled) in input.kubeconfigs.iter_mut().enumerate() {
-        let repaired = repairs.iter().find(|r| r.kubeconfig == index && r.verified);
-        if let Some(config) = repaired.and_then(|r| Kubeconfig::parse(r.new_text.as_bytes()).ok()) {
-            labelled.value = config;
+    for repair in repairs.iter().filter(|r| r.verified) {
+        match &repair.target {
+            RepairTarget::CaFile { .. } => {
+                for file in input.ca_files.iter_mut().filter(|f| f.kubeconfig == repair.kubeconfig) {
+                    file.contents = Ok(repair.new_text.clone().into_bytes());
+                }
+            }
+            _ => {
+                let config = Kubeconfig::parse(repair.new_text.as_bytes()).ok();
+                if let (Some(config), Some(labelled)) = (config, input.kubeconfigs.get_mut(repair.kubeconfig)) {
+                    labelled.value = config;
+                }
+            }
         }
     }
     input
@@ -230,35 +245,72 @@ fn read_bundle(option: &'static str, path: &Path) -> Result<CaBundle, CliError> 
     })
 }
 
-fn read_inputs(args: &Args) -> Result<(DoctorInput, Vec<Locked>), CliError> {
+/// The platform trust stores client-go (Go's `crypto/x509`) loads on Linux, in its order.
+const SYSTEM_ROOTS: [&str; 2] = ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"];
+
+/// The files `--fix` may write, each locked since before it was read.
+#[derive(Default)]
+struct Held {
+    /// The kubeconfig each `DoctorInput::kubeconfigs` entry was read from.
+    kubeconfigs: Vec<Locked>,
+    /// The CA files they name, by `DoctorInput::kubeconfigs` index; one file named twice is held once.
+    ca_files: Vec<(usize, usize)>,
+    ca_locks: Vec<Locked>,
+}
+
+fn read_inputs(args: &Args) -> Result<(DoctorInput, Held), CliError> {
     input::stdin_once(
         args.kubeconfig
             .iter()
             .chain(&args.cluster_ca)
             .chain(&args.serving_chain)
             .chain(&args.multus_ca)
-            .chain(&args.signer_secret),
+            .chain(&args.signer_secret)
+            .chain(&args.system_roots),
     )?;
     let mut input = DoctorInput::new(args.at.unwrap_or_else(input::now));
     input.warn_days = args.warn_days;
     input.server_name.clone_from(&args.server_name);
-    let files = if args.fix { lock_kubeconfigs(&args.kubeconfig)? } else { Vec::new() };
-    for (index, path) in args.kubeconfig.iter().enumerate() {
-        let detected = match files.get(index) {
-            Some(file) => detect::detect(&label(path), file.bytes())
-                .map_err(|source| CliError::Input { option: "--kubeconfig", source })?,
-            None => read_detected("--kubeconfig", path)?.1,
+    let mut held = Held::default();
+    let mut locked =
+        if args.fix { lock_kubeconfigs(&args.kubeconfig)?.into_iter().map(Some).collect() } else { Vec::new() };
+    for (n, path) in args.kubeconfig.iter().enumerate() {
+        let file = locked.get_mut(n).and_then(Option::take);
+        let bytes = match &file {
+            Some(file) => file.bytes().to_vec(),
+            None => input::read("--kubeconfig", path)?,
         };
-        let Detected::Kubeconfig(config) = detected else {
-            return Err(CliError::WrongKind {
-                option: "--kubeconfig",
-                path: path.clone(),
-                found: detected.kind_name(),
-                expected: "a kubeconfig",
-            });
+        let config = match detect::detect(&label(path), &bytes) {
+            Ok(Detected::Kubeconfig(config)) => *config,
+            // A kubeconfig client-go cannot load is a finding (kubelet cannot start), not bad input.
+            Err(okd_trust::Error::Input(detect::InputError::Invalid { what: "kubeconfig", .. })) => {
+                let error = Kubeconfig::parse(&bytes).err();
+                if let Some(error) = error {
+                    input.unloadable.push(Labelled::new(label(path), error));
+                    continue;
+                }
+                return Err(CliError::Usage(format!("{}: unreadable kubeconfig", path.display())));
+            }
+            Ok(other) => {
+                return Err(CliError::WrongKind {
+                    option: "--kubeconfig",
+                    path: path.clone(),
+                    found: other.kind_name(),
+                    expected: "a kubeconfig",
+                });
+            }
+            Err(source) => return Err(CliError::Input { option: "--kubeconfig", source }),
         };
-        input.kubeconfigs.push(Labelled::new(label(path), *config));
+        let index = input.kubeconfigs.len();
+        if let Some(ca_path) = config.ca_file(&input::base_dir(path)) {
+            input.ca_files.push(read_ca_file(index, &ca_path, args.fix, &mut held)?);
+        }
+        input.kubeconfigs.push(Labelled::new(label(path), config));
+        if let Some(file) = file {
+            held.kubeconfigs.push(file);
+        }
     }
+    input.system_roots = system_roots(args.system_roots.as_deref())?;
     for path in &args.cluster_ca {
         input.cluster_cas.push(Labelled::new(label(path), read_bundle("--cluster-ca", path)?));
     }
@@ -299,7 +351,54 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Vec<Locked>), CliError> {
         })?;
         input.signer_secret = Some(Labelled::new(label(path), secret));
     }
-    Ok((input, files))
+    Ok((input, held))
+}
+
+/// A CA file a kubeconfig names, read as client-go would read it (locked first under `--fix`, so
+/// its repair is written from the bytes judged). A file that cannot be read is the doctor's to
+/// judge — kubelet refuses such a kubeconfig — so its error is passed on, not raised.
+fn read_ca_file(kubeconfig: usize, path: &str, fix: bool, held: &mut Held) -> Result<CaFile, CliError> {
+    let limit = okd_trust::Limits::default().max_input_bytes;
+    if !fix {
+        let contents = input::open_regular(Path::new(path))
+            .and_then(|file| input::read_bounded(file, limit))
+            .map_err(|e| e.to_string());
+        return Ok(CaFile::new(kubeconfig, path, contents));
+    }
+    let identity = fs::metadata(path).map(|m| (m.dev(), m.ino())).ok();
+    let shared = held.ca_locks.iter().position(|l| Some(l.identity()) == identity);
+    let slot = match shared {
+        Some(slot) => slot,
+        None => match Locked::open(Path::new(path), limit) {
+            Ok(lock) => {
+                held.ca_locks.push(lock);
+                held.ca_locks.len() - 1
+            }
+            Err(replace::ReplaceError::Io { source, .. }) => {
+                return Ok(CaFile::new(kubeconfig, path, Err(source.to_string())));
+            }
+            Err(e) => return Err(CliError::Fix(e.to_string())),
+        },
+    };
+    held.ca_files.push((kubeconfig, slot));
+    Ok(CaFile::new(kubeconfig, path, Ok(held.ca_locks[slot].bytes().to_vec())))
+}
+
+/// `--system-roots`, or the platform's bundle; `None` when there is none to read.
+fn system_roots(given: Option<&Path>) -> Result<Option<Labelled<CaBundle>>, CliError> {
+    if let Some(path) = given {
+        return Ok(Some(Labelled::new(label(path), input::bundle("--system-roots", path)?)));
+    }
+    for path in SYSTEM_ROOTS.map(Path::new) {
+        if path.is_file() {
+            // A platform bundle that cannot be loaded is as good as none; say so and go on.
+            match input::bundle("system roots", path) {
+                Ok(bundle) => return Ok(Some(Labelled::new(label(path), bundle))),
+                Err(e) => eprintln!("okd-trust: warning: {e}"),
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Fetches the chain `target` serves, leaf first, over TLS, without judging it: judging is the
@@ -439,8 +538,8 @@ fn fetch_chain(target: &str, server_name: Option<&str>, timeout: Duration) -> Re
 
 /// Writes every repair, or nothing: refuses when any is unverified. Each file was locked before it
 /// was read and is written under that lock; one that changed anyway is left alone.
-fn fix(args: &Args, diagnosis: &diagnose::Diagnosis, mut files: Vec<Locked>) -> Result<(), CliError> {
-    for file in &files {
+fn fix(args: &Args, diagnosis: &diagnose::Diagnosis, mut held: Held) -> Result<(), CliError> {
+    for file in held.kubeconfigs.iter().chain(&held.ca_locks) {
         for leftover in replace::leftovers(file.shown()) {
             eprintln!(
                 "okd-trust: --fix: warning: {} was left by an interrupted run (not this one); check it and remove it",
@@ -465,26 +564,42 @@ fn fix(args: &Args, diagnosis: &diagnose::Diagnosis, mut files: Vec<Locked>) -> 
             unverified.join("; ")
         )));
     }
-    // A repair is written to the file its index was read from: the identity, never the label.
-    let mut writes = Vec::with_capacity(repairs.len());
+    // A repair is written to the file its index was read from: the identity, never the label. A
+    // CA file two kubeconfigs share gets one write (their repairs agree: they read the same bytes).
+    let mut writes: Vec<(Slot, &[u8])> = Vec::with_capacity(repairs.len());
     for repair in repairs {
-        if repair.kubeconfig >= files.len() || writes.iter().any(|(i, _)| *i == repair.kubeconfig) {
-            return Err(CliError::Fix(format!("{}: no single --kubeconfig file to write it to", repair.source)));
+        let slot = match &repair.target {
+            RepairTarget::CaFile { .. } => {
+                held.ca_files.iter().find(|(k, _)| *k == repair.kubeconfig).map(|(_, slot)| Slot::CaFile(*slot))
+            }
+            _ => (repair.kubeconfig < held.kubeconfigs.len()).then_some(Slot::Kubeconfig(repair.kubeconfig)),
+        };
+        let Some(slot) = slot else {
+            return Err(CliError::Fix(format!("{}: no file held to write this repair to", repair.source)));
+        };
+        match writes.iter().find(|(s, _)| *s == slot) {
+            Some((_, bytes)) if *bytes == repair.new_text.as_bytes() => {}
+            Some(_) => {
+                return Err(CliError::Fix(format!(
+                    "{}: two repairs of one file disagree; nothing written",
+                    repair.source
+                )));
+            }
+            None => writes.push((slot, repair.new_text.as_bytes())),
         }
-        writes.push((repair.kubeconfig, repair.new_text.as_bytes()));
     }
     if args.backup {
         let stamp = basic_time(input::now());
-        for (index, _) in &writes {
-            let file = &mut files[*index];
+        for (slot, _) in &writes {
+            let file = held.get(*slot);
             let backup = backup_path(file.shown(), &stamp);
             file.backup(&backup).map_err(|e| CliError::Fix(e.to_string()))?;
             eprintln!("okd-trust: --backup: {} -> {}", file.shown().display(), backup.display());
         }
     }
     let mut done: Vec<String> = Vec::new();
-    for (index, bytes) in writes {
-        let file = &mut files[index];
+    for (slot, bytes) in writes {
+        let file = held.get(slot);
         // Said before the rename, so an interrupted run leaves a trace of what it was doing; a
         // re-run judges every file afresh and plans only what is still needed.
         eprintln!("okd-trust: --fix: writing {}", file.shown().display());
@@ -494,6 +609,22 @@ fn fix(args: &Args, diagnosis: &diagnose::Diagnosis, mut files: Vec<Locked>) -> 
     }
     eprintln!("okd-trust: --fix: done; now run the follow-up actions listed above (restart kubelet first)");
     Ok(())
+}
+
+/// A file `--fix` holds: a kubeconfig, or a CA file one names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Kubeconfig(usize),
+    CaFile(usize),
+}
+
+impl Held {
+    fn get(&mut self, slot: Slot) -> &mut Locked {
+        match slot {
+            Slot::Kubeconfig(i) => &mut self.kubeconfigs[i],
+            Slot::CaFile(i) => &mut self.ca_locks[i],
+        }
+    }
 }
 
 /// `YYYYMMDDTHHMMSSZ` (RFC 3339 basic format, UTC).

@@ -2,6 +2,7 @@
 
 pub(crate) mod doctor;
 pub(crate) mod inspect;
+pub(crate) mod kubeconfig;
 pub(crate) mod limbo;
 pub(crate) mod verify;
 

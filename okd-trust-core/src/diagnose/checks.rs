@@ -142,6 +142,14 @@ pub(super) fn run(
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     let cluster = cluster_bundle(input);
+    for unloadable in &input.unloadable {
+        findings.push(Finding::new(
+            Code::KubeconfigInvalid,
+            Severity::Error,
+            &unloadable.label,
+            format!("client-go cannot load it, so kubelet cannot use it: {}", unloadable.value),
+        ));
+    }
     for node in nodes {
         kubeconfig_checks(input, node, cluster.as_ref(), cache, &mut findings);
     }

@@ -27,6 +27,7 @@ mod signers;
 pub use finding::{Code, Finding, Severity};
 pub use plan::{Action, ConfigMapPatch, KubeconfigRepair, Plan, RepairTarget};
 
+use crate::kubeconfig::KubeconfigError;
 use crate::manifest::Manifest;
 use crate::verify::SignatureCache;
 use crate::{CaBundle, Certificate, Kubeconfig, Timestamp};
@@ -61,6 +62,9 @@ pub struct DoctorInput {
     pub server_name: Option<String>,
     /// The node's kubeconfigs (`/etc/kubernetes/kubeconfig`, `/var/lib/kubelet/kubeconfig`).
     pub kubeconfigs: Vec<Labelled<Kubeconfig>>,
+    /// Kubeconfigs client-go cannot load, with why ([`Kubeconfig::parse`]'s error): kubelet
+    /// cannot start with them, and each is reported as `kubeconfig-invalid`.
+    pub unloadable: Vec<Labelled<KubeconfigError>>,
     /// What the cluster serves as trust: `loadbalancer-serving-ca`, `kube-apiserver-server-ca`,
     /// `kubeconfig-data`, or plain PEM.
     pub cluster_cas: Vec<Labelled<CaBundle>>,
@@ -107,6 +111,7 @@ impl DoctorInput {
             warn_days: 30,
             server_name: None,
             kubeconfigs: Vec::new(),
+            unloadable: Vec::new(),
             cluster_cas: Vec::new(),
             serving_chain: None,
             multus_ca: None,

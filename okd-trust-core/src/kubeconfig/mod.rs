@@ -248,8 +248,7 @@ impl Kubeconfig {
         if cluster.certificate_authority.is_empty() || !cluster.certificate_authority_data.is_empty() {
             return None;
         }
-        let path = &cluster.certificate_authority;
-        Some(if path.starts_with('/') { path.clone() } else { go_clean(&format!("{base_dir}/{path}")) })
+        Some(resolve_path(base_dir, &cluster.certificate_authority))
     }
 
     /// The host a client verifies the server certificate against: `tls-server-name` when set,
@@ -377,6 +376,20 @@ fn check_version(value: &serde_json::Value) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// A file path written in a kubeconfig as client-go resolves it (`ResolvePaths`): as written when
+/// absolute, else joined to `base_dir` — the absolute directory of the kubeconfig as given, links
+/// not resolved — and cleaned lexically. `~` is not expanded.
+///
+/// ```
+/// use okd_trust::kubeconfig::resolve_path;
+/// assert_eq!(resolve_path("/etc/kubernetes", "../pki/./ca.crt"), "/etc/pki/ca.crt");
+/// assert_eq!(resolve_path("/etc/kubernetes", "/etc/ca.crt"), "/etc/ca.crt");
+/// assert_eq!(resolve_path("/root", "~/ca.crt"), "/root/~/ca.crt");
+/// ```
+pub fn resolve_path(base_dir: &str, path: &str) -> String {
+    if path.starts_with('/') { path.to_owned() } else { go_clean(&format!("{base_dir}/{path}")) }
 }
 
 /// Go's `filepath.Clean` on Unix: one slash between elements, `.` dropped, `..` taking the element
