@@ -438,16 +438,16 @@ fn loaded_differences(k: &Loaded, o: &Loaded) -> Vec<Difference> {
                 format!("{} (only here: {:?})", oc.certificates.len(), only(&oc.certificates, &kc.certificates)),
             );
         }
-        if let Some(expected) = kc.ca_error {
-            if oc.ca_error != Some(expected) {
-                let says = |e| if e { "cannot be used" } else { "can be used" };
-                field(
-                    "ca error",
-                    "CA",
-                    says(expected).into(),
-                    format!("{} (error set: {:?})", says(!expected), oc.ca_error),
-                );
-            }
+        if let Some(expected) = kc.ca_error
+            && oc.ca_error != Some(expected)
+        {
+            let says = |e| if e { "cannot be used" } else { "can be used" };
+            field(
+                "ca error",
+                "CA",
+                says(expected).into(),
+                format!("{} (error set: {:?})", says(!expected), oc.ca_error),
+            );
         }
     }
     found
@@ -524,7 +524,7 @@ fn run_all(kubectl: &Kubectl, shapes: Vec<Shape>, root: &TempDir) -> Vec<Trial> 
                     let trial = Trial::run(kubectl, shape, dir);
                     trials.lock().unwrap().push((i, trial));
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if n % 100 == 0 {
+                    if n.is_multiple_of(100) {
                         eprintln!("kubectl differential: {n}/{total} shapes");
                     }
                 }

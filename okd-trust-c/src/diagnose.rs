@@ -2,12 +2,13 @@
 
 use std::ffi::c_char;
 
-use okd_trust_core::diagnose::{self, Diagnosis, DoctorInput, Finding, Labelled, Severity, Verdict};
+use okd_trust_core::diagnose::{self, CaFile, Diagnosis, DoctorInput, Finding, Labelled, Severity, Verdict};
 use okd_trust_core::report;
 
 use crate::bundle::OkdTrustBundle;
 use crate::error::FfiError;
 use crate::ffi::{self, Out};
+use crate::files;
 use crate::kubeconfig::OkdTrustKubeconfig;
 use crate::{OkdTrustStatus, timestamp};
 
@@ -53,6 +54,11 @@ impl OkdTrustDiagnosis {
 /// api-int serves, leaf first (`serving_chain`, labelled "api-int"), and the api-int host name
 /// (`server_name`; NULL: taken from each kubeconfig). Both arrays may be NULL when the count is 0.
 ///
+/// Files are read as client-go reads them: when a label is the path of the kubeconfig file, the
+/// CA file the kubeconfig names (`certificate-authority`) is read from where client-go resolves
+/// it (see okd_trust_kubeconfig_ca_file); a kubeconfig naming no CA is judged against the
+/// platform's trust store (/etc/pki/tls/certs/ca-bundle.crt, else /etc/ssl/certs/ca-certificates.crt).
+///
 /// Ownership: the inputs stay the caller's (they are copied); `*out` is a new diagnosis owned by
 /// the caller (okd_trust_diagnosis_free).
 #[unsafe(no_mangle)]
@@ -74,8 +80,12 @@ pub extern "C" fn okd_trust_diagnose(
         for (i, (&config, &label)) in configs.iter().zip(labels).enumerate() {
             let config = ffi::handle(config, &format!("kubeconfigs[{i}]"))?;
             let label = ffi::required_str(label, &format!("labels[{i}]"))?;
+            if let Some(path) = config.0.ca_file(&files::base_dir(label)) {
+                input.ca_files.push(CaFile::new(i, path.clone(), files::read(&path)));
+            }
             input.kubeconfigs.push(Labelled::new(label, config.0.clone()));
         }
+        input.system_roots = files::system_roots().map(|(label, roots)| Labelled::new(label, roots));
         if !cluster_ca.is_null() {
             input.cluster_cas.push(Labelled::new("cluster-ca", ffi::handle(cluster_ca, "cluster_ca")?.0.clone()));
         }

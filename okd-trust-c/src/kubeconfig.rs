@@ -49,8 +49,8 @@ pub extern "C" fn okd_trust_kubeconfig_free(kubeconfig: *mut OkdTrustKubeconfig)
     ffi::quiet(|| ffi::drop_handle(kubeconfig));
 }
 
-/// The name of the cluster of the current context (or of the only cluster when no context is
-/// current); OKD_TRUST_STATUS_NOT_FOUND when there is none.
+/// The name of the cluster of the current context; OKD_TRUST_STATUS_NOT_FOUND when there is none
+/// (no fallback to a file's only cluster: client-go has none).
 ///
 /// Ownership: `*out` is owned by the caller (okd_trust_string_free).
 #[unsafe(no_mangle)]
@@ -62,6 +62,29 @@ pub extern "C" fn okd_trust_kubeconfig_current_cluster(
         let out = Out::new(out, "out")?;
         let name = ffi::handle(kubeconfig, "kubeconfig")?.cluster_name(std::ptr::null())?;
         out.set(ffi::into_c_string(name));
+        Ok(())
+    })
+}
+
+/// The CA file client-go reads for the current cluster: its `certificate-authority`, resolved
+/// against `base_dir` (the absolute directory of the kubeconfig file) and cleaned like client-go
+/// resolves it; OKD_TRUST_STATUS_NOT_FOUND when the cluster names none (or embeds its CA data).
+///
+/// Ownership: `*out` is owned by the caller (okd_trust_string_free).
+#[unsafe(no_mangle)]
+pub extern "C" fn okd_trust_kubeconfig_ca_file(
+    kubeconfig: *const OkdTrustKubeconfig,
+    base_dir: *const c_char,
+    out: *mut *mut c_char,
+) -> OkdTrustStatus {
+    ffi::status(|| {
+        let out = Out::new(out, "out")?;
+        let base_dir = ffi::required_str(base_dir, "base_dir")?;
+        let path = ffi::handle(kubeconfig, "kubeconfig")?
+            .0
+            .ca_file(base_dir)
+            .ok_or_else(|| FfiError::not_found("the current cluster names no CA file".to_owned()))?;
+        out.set(ffi::into_c_string(path));
         Ok(())
     })
 }

@@ -1,7 +1,9 @@
 //! `verify()` and `diagnose()`, their results, and the conversions of their arguments.
 
 use okd_trust::cert::ExtendedKeyUsage;
-use okd_trust::diagnose::{self as doctor_core, Diagnosis, DoctorInput, Finding, KubeconfigRepair, Labelled, Plan};
+use okd_trust::diagnose::{
+    self as doctor_core, CaFile, Diagnosis, DoctorInput, Finding, KubeconfigRepair, Labelled, Plan, RepairTarget,
+};
 use okd_trust::input::Detected;
 use okd_trust::manifest::{Manifest, ManifestKind};
 use okd_trust::verify::{self as verification, Profile, Verdict, VerifyOptions};
@@ -11,6 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyDict, PyList};
 
 use crate::convert::{self, bytes_of, datetime, timestamp};
+use crate::files;
 use crate::types::{PyCaBundle, PyCertSummary, PyCertificate, PyKubeconfig, cert_list, summary, summary_list};
 
 /// Certificates from a `Certificate`, a `CaBundle`, PEM text, or an iterable of `Certificate`s.
@@ -64,6 +67,17 @@ fn kubeconfig(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) -> PyResult
     match okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))? {
         Detected::Kubeconfig(config) => Ok(*config),
         other => Err(convert::validation_error(format!("{label}: is a {}, not a kubeconfig", other.kind_name()))),
+    }
+}
+
+/// Why client-go cannot load `value`, when it is a kubeconfig it cannot load (and not some other file).
+fn unloadable(value: &Bound<'_, PyAny>, label: &str) -> Option<okd_trust::kubeconfig::KubeconfigError> {
+    let bytes = bytes_of(value, label).ok()?;
+    match okd_trust::input::detect(label, &bytes) {
+        Err(okd_trust::Error::Input(okd_trust::input::InputError::Invalid { what: "kubeconfig", .. })) => {
+            Kubeconfig::parse(&bytes).err()
+        }
+        _ => None,
     }
 }
 
@@ -316,6 +330,22 @@ impl PyKubeconfigRepair {
         self.inner.cluster.clone()
     }
 
+    /// The file `new_text` replaces: `"kubeconfig"`, or `"ca-file"` (the CA file the kubeconfig
+    /// names; the kubeconfig itself is left as it is).
+    #[getter]
+    fn target(&self) -> &'static str {
+        self.inner.target.as_str()
+    }
+
+    /// The CA file's path, resolved like client-go, for a `"ca-file"` repair (else None).
+    #[getter]
+    fn path(&self) -> Option<String> {
+        match &self.inner.target {
+            RepairTarget::CaFile { path } => Some(path.clone()),
+            _ => None,
+        }
+    }
+
     /// The file as read.
     #[getter]
     fn old_text(&self) -> String {
@@ -468,7 +498,7 @@ impl PyDiagnosis {
 #[pyfunction]
 #[pyo3(signature = (
     kubeconfigs, *, cluster_cas=None, serving_chain=None, server_name=None, multus_ca=None,
-    signer_secret=None, at=None, warn_days=30,
+    signer_secret=None, at=None, warn_days=30, system_roots=None,
 ))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn diagnose(
@@ -481,13 +511,31 @@ pub(crate) fn diagnose(
     signer_secret: Option<&Bound<'_, PyAny>>,
     at: Option<&Bound<'_, PyAny>>,
     warn_days: u32,
+    system_roots: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyDiagnosis> {
     let mut input = DoctorInput::new(timestamp(at)?);
     input.warn_days = warn_days;
     for (label, value) in items(kubeconfigs, "kubeconfigs")? {
-        let config = kubeconfig(py, &value, &label)?;
+        let config = match kubeconfig(py, &value, &label) {
+            Ok(config) => config,
+            // A kubeconfig client-go cannot load is the doctor's finding, not an exception.
+            Err(e) => match unloadable(&value, &label) {
+                Some(error) => {
+                    input.unloadable.push(Labelled::new(label, error));
+                    continue;
+                }
+                None => return Err(e),
+            },
+        };
+        if let Some(path) = config.ca_file(&files::base_dir(&label)) {
+            input.ca_files.push(CaFile::new(input.kubeconfigs.len(), path.clone(), files::read(&path)));
+        }
         input.kubeconfigs.push(Labelled::new(label, config));
     }
+    input.system_roots = match system_roots.filter(|r| !r.is_none()) {
+        Some(roots) => Some(Labelled::new("system_roots", bundle(py, roots, "system_roots")?)),
+        None => files::platform_roots().map(|(label, roots)| Labelled::new(label, roots)),
+    };
     if let Some(cas) = cluster_cas.filter(|c| !c.is_none()) {
         for (label, value) in items(cas, "cluster_cas")? {
             let ca = bundle(py, &value, &label)?;

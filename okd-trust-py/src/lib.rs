@@ -8,6 +8,7 @@
 mod convert;
 mod doctor;
 mod errors;
+mod files;
 mod types;
 
 use pyo3::prelude::*;

@@ -566,10 +566,16 @@ impl PyKubeconfig {
         Some(self.inner.config().current_context.clone()).filter(|c| !c.is_empty())
     }
 
-    /// The name of the current context's cluster (or of the only cluster), if any.
+    /// The name of the current context's cluster, if any (no fallback, as in client-go).
     #[getter]
     fn current_cluster(&self) -> Option<String> {
         self.inner.current_cluster().map(|c| c.name.clone())
+    }
+
+    /// The CA file client-go reads for the current cluster (its `certificate-authority`, resolved
+    /// against `base_dir`, the kubeconfig's directory), or None when it names none.
+    fn ca_file(&self, base_dir: &str) -> Option<String> {
+        self.inner.ca_file(base_dir)
     }
 
     /// The bundle in `certificate-authority-data` of `cluster` (default: the current cluster),

@@ -238,3 +238,58 @@ def test_at_none_means_now():
     cert = okd_trust.CaBundle.from_pem(examples.CLUSTER_CA_BUNDLE)[0]
     now = datetime.datetime.now(UTC)
     assert abs(cert.expires_in() - (cert.not_after - now).total_seconds()) < 5
+
+
+def _with_ca_file(node_text, reference):
+    """The node kubeconfig with its embedded CA data replaced by `certificate-authority: reference`."""
+    lines = [line for line in node_text.splitlines(keepends=True) if "certificate-authority-data" not in line]
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("server:"))
+    lines.insert(at, "    certificate-authority: %s\n" % reference)
+    return "".join(lines)
+
+
+def test_diagnose_reads_the_ca_file_a_kubeconfig_names(tmp_path):
+    stale = okd_trust.Kubeconfig.parse(examples.NODE_KUBECONFIG).ca_bundle()
+    (tmp_path / "pki").mkdir()
+    (tmp_path / "pki" / "ca.crt").write_text(stale.to_pem())
+    (tmp_path / "kubelet").mkdir()
+    kubeconfig = tmp_path / "kubelet" / "kubeconfig"
+    kubeconfig.write_text(_with_ca_file(examples.NODE_KUBECONFIG, "../pki/ca.crt"))
+    config = okd_trust.Kubeconfig.parse(kubeconfig.read_text())
+    assert config.ca_file(str(tmp_path / "kubelet")) == str(tmp_path / "pki" / "ca.crt")
+    diagnosis = okd_trust.diagnose({str(kubeconfig): kubeconfig.read_text()},
+                                   cluster_cas={"c": examples.CLUSTER_CA_BUNDLE},
+                                   serving_chain=examples.API_INT_SERVING_CHAIN, at=AT)
+    assert "kubeconfig-untrusted-serving-chain" in [f.code for f in diagnosis.findings]
+    repair = diagnosis.plan.kubeconfigs[0]
+    assert (repair.target, repair.path, repair.verified) == ("ca-file", str(tmp_path / "pki" / "ca.crt"), True)
+    assert repair.new_text.startswith(repair.old_text)
+    # A CA file that is not there: kubelet refuses the kubeconfig.
+    (tmp_path / "pki" / "ca.crt").unlink()
+    diagnosis = okd_trust.diagnose({str(kubeconfig): kubeconfig.read_text()}, at=AT)
+    assert diagnosis.verdict == "broken" and "kubeconfig-invalid" in [f.code for f in diagnosis.findings]
+
+
+def test_diagnose_judges_no_ca_against_the_system_roots():
+    no_ca = "".join(line for line in examples.NODE_KUBECONFIG.splitlines(keepends=True)
+                    if "certificate-authority-data" not in line)
+    diagnosis = okd_trust.diagnose({"k": no_ca}, cluster_cas={"c": examples.CLUSTER_CA_BUNDLE},
+                                   serving_chain=examples.API_INT_SERVING_CHAIN, at=AT,
+                                   system_roots=okd_trust.CaBundle.from_pem(examples.API_INT_SERVING_CHAIN)[1:])
+    # The served chain's own signer as the "system" store: trusted, so only the missing CAs remain.
+    assert "kubeconfig-untrusted-serving-chain" not in [f.code for f in diagnosis.findings]
+    diagnosis = okd_trust.diagnose({"k": no_ca}, cluster_cas={"c": examples.CLUSTER_CA_BUNDLE},
+                                   serving_chain=examples.API_INT_SERVING_CHAIN, at=AT,
+                                   system_roots=examples.CLUSTER_CA_BUNDLE.split("-----END CERTIFICATE-----")[0]
+                                   + "-----END CERTIFICATE-----\n")
+    assert "kubeconfig-untrusted-serving-chain" in [f.code for f in diagnosis.findings]
+    repair = diagnosis.plan.kubeconfigs[0]
+    assert repair.target == "kubeconfig" and repair.verified and "certificate-authority-data" in repair.new_text
+
+
+def test_diagnose_reports_a_kubeconfig_client_go_cannot_load():
+    broken = examples.NODE_KUBECONFIG.replace("user: kubelet\n", "user: kubelet\n    namespace: 2019\n", 1)
+    assert broken != examples.NODE_KUBECONFIG
+    diagnosis = okd_trust.diagnose({"k": broken}, at=AT)
+    assert diagnosis.verdict == "broken"
+    assert diagnosis.findings[0].code == "kubeconfig-invalid" and "namespace" in diagnosis.findings[0].message

@@ -245,9 +245,6 @@ fn read_bundle(option: &'static str, path: &Path) -> Result<CaBundle, CliError> 
     })
 }
 
-/// The platform trust stores client-go (Go's `crypto/x509`) loads on Linux, in its order.
-const SYSTEM_ROOTS: [&str; 2] = ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"];
-
 /// The files `--fix` may write, each locked since before it was read.
 #[derive(Default)]
 struct Held {
@@ -389,7 +386,7 @@ fn system_roots(given: Option<&Path>) -> Result<Option<Labelled<CaBundle>>, CliE
     if let Some(path) = given {
         return Ok(Some(Labelled::new(label(path), input::bundle("--system-roots", path)?)));
     }
-    for path in SYSTEM_ROOTS.map(Path::new) {
+    for path in diagnose::SYSTEM_ROOT_FILES.map(Path::new) {
         if path.is_file() {
             // A platform bundle that cannot be loaded is as good as none; say so and go on.
             match input::bundle("system roots", path) {

@@ -458,7 +458,7 @@ impl Render<'_> {
         let roll = self.rng.below(100);
         if plain_safe(text) && roll < 70 {
             text.to_owned()
-        } else if printable && roll % 2 == 0 {
+        } else if printable && roll.is_multiple_of(2) {
             format!("'{}'", text.replace('\'', "''"))
         } else {
             json_string(text)
@@ -1267,10 +1267,10 @@ fn duplicate_name(d: &mut Draft, rng: &mut Rng) {
     let list = rng.pick(&["clusters", "contexts", "users"]);
     let items = d.list(list);
     let mut copy = items[0].clone();
-    if list == "clusters" {
-        if let Some(cluster) = copy.get_mut("cluster") {
-            cluster.set("server", s("https://copy.example.com"));
-        }
+    if list == "clusters"
+        && let Some(cluster) = copy.get_mut("cluster")
+    {
+        cluster.set("server", s("https://copy.example.com"));
     }
     items.push(copy);
     d.note(format!("duplicate name in {list}"));

@@ -84,6 +84,11 @@ pub struct DoctorInput {
     pub system_roots: Option<Labelled<CaBundle>>,
 }
 
+/// Where Linux keeps the system trust store Go's `crypto/x509` loads (RHCOS, Fedora and RHEL
+/// first, then Debian and Ubuntu): the first that exists is what a kubeconfig without a CA trusts.
+/// Data for the front ends, which read files; the core reads none.
+pub const SYSTEM_ROOT_FILES: [&str; 2] = ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"];
+
 /// A CA file a kubeconfig names, as the caller read it: the core reads no files.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -236,7 +236,9 @@ class Kubeconfig:
         """current-context, or None."""
     @property
     def current_cluster(self) -> Optional[str]:
-        """The current context's cluster name (or the only cluster's)."""
+        """The current context's cluster name (no fallback, as in client-go)."""
+    def ca_file(self, base_dir: str) -> Optional[str]:
+        """The CA file client-go reads for the current cluster, resolved against base_dir."""
     def ca_bundle(self, cluster: Optional[str] = None) -> Optional[CaBundle]:
         """The bundle in certificate-authority-data, or None when it embeds none."""
     def server(self, cluster: Optional[str] = None) -> Optional[str]:
@@ -299,6 +301,12 @@ class KubeconfigRepair:
     @property
     def cluster(self) -> str:
         """The cluster entry edited."""
+    @property
+    def target(self) -> str:
+        """"kubeconfig", or "ca-file" (the CA file the kubeconfig names is rewritten)."""
+    @property
+    def path(self) -> Optional[str]:
+        """The CA file's path for a "ca-file" repair, else None."""
     @property
     def old_text(self) -> str:
         """The file as read."""
@@ -376,8 +384,12 @@ def diagnose(
     signer_secret: Optional[Content] = None,
     at: Time = None,
     warn_days: int = 30,
+    system_roots: Optional[Roots] = None,
 ) -> Diagnosis:
-    """Runs the doctor on labelled inputs (GIL released)."""
+    """Runs the doctor on labelled inputs (GIL released). A kubeconfig labelled with its path has
+    the CA file it names read from where client-go resolves it; one that names no CA is judged
+    against system_roots (default: the platform bundle). A kubeconfig client-go cannot load is a
+    kubeconfig-invalid finding."""
 
 def repair_kubeconfig(
     kubeconfig: Union[Content, Kubeconfig],
