@@ -59,3 +59,29 @@ configmap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-apiserver-
 write("manifest", "configmap.yaml", configmap.encode())
 write("manifest", "secret.json", json.dumps({"kind": "Secret", "type": "SecretTypeTLS", "metadata": {"name": "loadbalancer-serving-signer", "namespace": "openshift-kube-apiserver-operator"}, "data": {"tls.crt": base64.b64encode(chain).decode()}}).encode())
 write("manifest", "list.yaml", b"kind: List\nitems:\n- kind: ConfigMap\n  metadata: {name: a}\n  data: {ca.crt: x}\n")
+
+# The attacks of the repair-safety round and the client-go reading round: each a seed, so every
+# target starts from them and `cargo test` replays them.
+alias_bomb = b"x: &big \"" + b"A" * 4096 + b"\"\ny:\n" + b"  - *big\n" * 999
+two_documents = node + b"---\ncurrent-context: other\n---\n[broken: {\n"
+typed = node.replace(b"user: kubelet\n", b"user: kubelet\n    namespace: 2019\n", 1)
+duplicate_keys = node.replace(b"current-context: kubelet\n", b"current-context: other\ncurrent-context: kubelet\n")
+ca_file = re.sub(rb"certificate-authority-data: \S+", b"certificate-authority: ../pki/ca.crt", node)
+no_ca = re.sub(rb"    certificate-authority-data: \S+\n", b"", node)
+merge_order = b"base: &b {server: https://merged}\nclusters:\n- name: local\n  cluster:\n    server: https://own\n    <<: *b\n"
+damaged_leaf = chain.replace(b"MII", b"M\x00II", 1)
+unterminated_leaf = chain.replace(b"-----END CERTIFICATE-----\n", b"", 1)
+for target in ("kubeconfig_parse", "kubeconfig_edit", "doctor", "input_detect"):
+    write(target, "alias-bomb.yaml", alias_bomb)
+    write(target, "two-documents.yaml", two_documents)
+    write(target, "typed-namespace.yaml", typed)
+    write(target, "duplicate-keys.yaml", duplicate_keys)
+    write(target, "ca-file.yaml", ca_file)
+    write(target, "no-ca.yaml", no_ca)
+    write(target, "merge-order.yaml", merge_order)
+for target in ("pem_bundle", "input_detect"):
+    write(target, "damaged-leaf.pem", damaged_leaf)
+    write(target, "unterminated-leaf.pem", unterminated_leaf)
+write("input_detect", "node.yaml", node)
+write("input_detect", "configmap.yaml", configmap.encode())
+write("input_detect", "s-client.txt", s_client)

@@ -16,7 +16,7 @@ sanitizer="${2:-none}"
 shift $(( $# > 2 ? 2 : $# ))
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(pem_bundle certificate_der kubeconfig_parse kubeconfig_edit manifest verify doctor)
+    targets=(pem_bundle certificate_der kubeconfig_parse kubeconfig_edit manifest verify doctor input_detect)
 fi
 
 target_dir="target/$sanitizer"

@@ -254,8 +254,8 @@ fn kubectl_cluster(cluster: &Value, base: &Path) -> ClusterView {
         ("none", None, None)
     };
     let certificates = bytes.as_deref().map(certificate_hexes).unwrap_or_default();
-    // Facts §5: a source that yields no certificate cannot be used (unless it is an empty file:
-    // system roots); one that yields some can, unless insecure or both sources are set.
+    // client-go's rootCertPool: a source that yields no certificate cannot be used (unless it is
+    // an empty file: system roots); one that yields some can, unless insecure or both are set.
     let tls = server.to_ascii_lowercase().starts_with("https://");
     let ca_error = match (ca_source, &bytes) {
         _ if !tls || (!data.is_empty() && !file.is_empty()) => None,

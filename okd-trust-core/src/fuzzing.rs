@@ -138,11 +138,39 @@ pub fn doctor(data: &[u8]) {
     }
 }
 
+/// Every user input's first step, as the front ends take it: a whole file auto-detected, then read
+/// as what it is (a kubeconfig's CA file located, a manifest's or PEM's bundle loaded), and the
+/// same bytes read as a served chain (every block or an error, positions from one line index,
+/// which must agree with [`Position::in_text`](crate::Position::in_text)).
+pub fn input_detect(data: &[u8]) {
+    match crate::input::detect("fuzz", data) {
+        Ok(crate::input::Detected::Kubeconfig(config)) => {
+            let _ = (config.validate(), config.ca_file("/etc/kubernetes"));
+            if let Some(cluster) = config.current_cluster() {
+                let _ = config.trust(&cluster.name);
+            }
+        }
+        Ok(other) => {
+            let _ = other.ca_bundle();
+        }
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
+    let Ok(scan) = pem::scan(data, &crate::Limits::default()) else { return };
+    let _ = scan.first_undecoded_begin(data);
+    let lines = crate::LineIndex::new(data);
+    for block in scan.blocks.iter().take(8) {
+        let at = block.span.start;
+        assert_eq!(lines.position(at), crate::Position::in_text(data, at), "line index agrees with a rescan");
+    }
+}
+
 /// A target body.
 pub type Target = fn(&[u8]);
 
 /// Every target, by the name of its directory under `fuzz/seeds/`.
-pub const TARGETS: [(&str, Target); 7] = [
+pub const TARGETS: [(&str, Target); 8] = [
     ("pem_bundle", pem_bundle),
     ("certificate_der", certificate_der),
     ("kubeconfig_parse", kubeconfig_parse),
@@ -150,4 +178,5 @@ pub const TARGETS: [(&str, Target); 7] = [
     ("manifest", manifest),
     ("verify", verify),
     ("doctor", doctor),
+    ("input_detect", input_detect),
 ];

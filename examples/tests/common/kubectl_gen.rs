@@ -8,11 +8,11 @@
 //! (which client-go reads as YAML flow syntax), and the text gets its document-, line- and
 //! byte-level variations: several documents, comments, CRLF, BOMs, UTF-16, stray bytes.
 //!
-//! The classes follow `/tmp/clientgo-facts.md` §1–§5 and §9: the YAML 1.1 typing of string, bool
-//! and base64 fields; duplicate keys and names; documents; anchors, aliases and merge keys; JSON;
-//! encodings; case-changed and unknown keys; `certificate-authority` paths (relative, absolute,
-//! missing, empty); CA data in every encoding client-go does or does not accept, holding
-//! certificates, text around them, keys or nothing; apiVersion and kind.
+//! The classes follow how client-go (kubectl 1.27–1.33) reads a kubeconfig: the YAML 1.1 typing
+//! of string, bool and base64 fields; duplicate keys and names; documents; anchors, aliases and
+//! merge keys; JSON; encodings; case-changed and unknown keys; `certificate-authority` paths
+//! (relative, absolute, missing, empty); CA data in every encoding client-go does or does not
+//! accept, holding certificates, text around them, keys or nothing; apiVersion and kind.
 //!
 //! The generator does not predict what client-go makes of a shape: kubectl is the oracle. The PEM
 //! it puts into CA data holds only well-formed certificates, keys and text outside blocks, so that
