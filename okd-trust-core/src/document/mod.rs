@@ -139,6 +139,12 @@ pub enum DocumentError {
         /// The limit in force.
         limit: usize,
     },
+    /// A control character YAML does not allow (Go's reader refuses the file).
+    #[error("{position}: control characters are not allowed")]
+    ControlCharacter {
+        /// Where the character is.
+        position: Position,
+    },
     /// The input is not UTF-8 (YAML and JSON both require it).
     #[error("{position}: not valid UTF-8")]
     NotUtf8 {
@@ -228,6 +234,7 @@ impl DocumentError {
             | DocumentError::TooMuchAliasText { position, .. }
             | DocumentError::UnknownAnchor { position }
             | DocumentError::NotJson { position, .. }
+            | DocumentError::ControlCharacter { position }
             | DocumentError::ComplexKey { position } => Some(*position),
         }
     }
@@ -236,8 +243,10 @@ impl DocumentError {
 /// A parsed document: its text (without a byte-order mark) and its root node (`None` when empty).
 #[derive(Debug, Clone)]
 pub(crate) struct Document {
-    /// Length of the UTF-8 byte-order mark stripped from the front (0 or 3).
+    /// Length of the byte-order mark stripped from the front (0, 2 for UTF-16, 3 for UTF-8).
     pub(crate) bom_len: usize,
+    /// The input was UTF-16 (and `text` is its UTF-8 transcription).
+    pub(crate) utf16: bool,
     pub(crate) text: String,
     pub(crate) root: Option<Node>,
 }
@@ -284,18 +293,60 @@ fn parse_documents(input: &[u8], limits: &Limits, documents: Documents) -> Resul
     if input.len() > limits.max_input_bytes {
         return Err(DocumentError::TooLarge { size: input.len(), limit: limits.max_input_bytes });
     }
-    let bom_len = if input.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-    let text = match std::str::from_utf8(&input[bom_len..]) {
-        Ok(text) => text.to_owned(),
-        Err(e) => {
-            return Err(DocumentError::NotUtf8 { position: Position::in_text(input, bom_len + e.valid_up_to()) });
+    // Go's YAML reader takes UTF-16 behind a byte-order mark as well as UTF-8; the text is then
+    // UTF-8 here, and positions count in it.
+    let utf16 = match input {
+        [0xFF, 0xFE, ..] => Some(u16::from_le_bytes as fn([u8; 2]) -> u16),
+        [0xFE, 0xFF, ..] => Some(u16::from_be_bytes as fn([u8; 2]) -> u16),
+        _ => None,
+    };
+    let (bom_len, text) = match utf16 {
+        Some(unit) => {
+            let units = input[2..].chunks(2).map(|pair| unit([pair[0], pair.get(1).copied().unwrap_or(0)]));
+            let text: Result<String, _> = char::decode_utf16(units).collect();
+            let text = text.map_err(|_| DocumentError::NotUtf8 { position: Position::at_byte(2) })?;
+            (2, text)
+        }
+        None => {
+            let bom_len = if input.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+            match std::str::from_utf8(&input[bom_len..]) {
+                Ok(text) => (bom_len, text.to_owned()),
+                Err(e) => {
+                    let position = Position::in_text(input, bom_len + e.valid_up_to());
+                    return Err(DocumentError::NotUtf8 { position });
+                }
+            }
         }
     };
+    if let Some(at) = first_control(&text) {
+        return Err(DocumentError::ControlCharacter {
+            position: Position::in_text(text.as_bytes(), at).shifted(bom_len),
+        });
+    }
     let root = build(&text, limits, documents)?.map(|mut root| {
         root.start = root.start.min(text.len());
         root
     });
-    Ok(Document { bom_len, text, root })
+    Ok(Document { bom_len, utf16: utf16.is_some(), text, root })
+}
+
+/// The offset of the first character YAML does not allow anywhere (Go's reader refuses the whole
+/// input): C0 controls but tab, line feed and carriage return; DEL; C1 controls but NEL; U+FFFE
+/// and U+FFFF.
+fn first_control(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let ascii = bytes.iter().position(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F);
+    // Non-ASCII controls start with 0xC2 (C1) or 0xEF (U+FFFE/U+FFFF): rare bytes, found by memchr.
+    let wide =
+        memchr::memchr2_iter(0xC2, 0xEF, bytes).find(|&i| match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (0xC2, Some(&next), _) => (0x80..=0x9F).contains(&next) && next != 0x85,
+            (0xEF, Some(&0xBF), Some(&(0xBE | 0xBF))) => true,
+            _ => false,
+        });
+    match (ascii, wide) {
+        (Some(a), Some(w)) => Some(a.min(w)),
+        (a, w) => a.or(w),
+    }
 }
 
 /// The root node of `text`, parsed with its long values cut short where that is safe.
@@ -306,7 +357,16 @@ fn build(text: &str, limits: &Limits, documents: Documents) -> Result<Option<Nod
     {
         return Ok(root);
     }
-    Builder::new(text, limits, documents).run()
+    match Builder::new(text, limits, documents).run() {
+        // Go's reader takes a tab after a flow `:` as a separator (JSON written with tabs);
+        // saphyr does not. The same text with such tabs as spaces has the same offsets.
+        Err(DocumentError::Syntax { message, .. })
+            if message.contains("valid YAML whitespace") && text.contains(":\t") =>
+        {
+            Builder::new(&text.replace(":\t", ": "), limits, documents).run()
+        }
+        other => other,
+    }
 }
 
 struct Builder<'a> {

@@ -27,6 +27,9 @@ pub struct CaEdit {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EditError {
+    /// The file is UTF-16 (which client-go reads): the edit splices UTF-8 text, so it is not made.
+    #[error("the kubeconfig is UTF-16 text; convert it to UTF-8 (or edit it by hand) to repair it")]
+    Utf16,
     /// No cluster entry has the requested name.
     #[error("no cluster named {cluster:?} in the kubeconfig")]
     NoSuchCluster {
@@ -128,6 +131,9 @@ impl Kubeconfig {
         bundle: &CaBundle,
     ) -> Result<(CaEdit, Option<Kubeconfig>), EditError> {
         let entry = self.cluster(cluster).ok_or_else(|| EditError::NoSuchCluster { cluster: cluster.to_owned() })?;
+        if self.document.utf16 {
+            return Err(EditError::Utf16);
+        }
         if bundle.is_empty() {
             return Err(EditError::EmptyBundle { cluster: cluster.to_owned() });
         }

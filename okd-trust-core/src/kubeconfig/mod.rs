@@ -92,7 +92,12 @@ impl Kubeconfig {
         };
         let config = match &document.root {
             None => Config::default(),
-            Some(root) if matches!(root.kind, Kind::Scalar { .. }) && root.as_str() == Some("") => Config::default(),
+            // A document that is only null (empty, `~`, `null`) is an empty configuration, as in client-go.
+            Some(root @ Node { kind: Kind::Scalar { style: document::Style::Plain, .. }, tag: None, .. })
+                if matches!(root.as_str(), Some("" | "~" | "null" | "Null" | "NULL")) =>
+            {
+                Config::default()
+            }
             Some(root @ Node { kind: Kind::Mapping(_), .. }) => read_model(&document, root)?,
             Some(root) => {
                 return Err(KubeconfigError::NotAMapping { position: document.position(root.start) });
@@ -297,7 +302,13 @@ impl Kubeconfig {
             ("clusters", first_duplicate(self.config.clusters.iter().map(|c| c.name.as_str()))),
             ("users", first_duplicate(self.config.users.iter().map(|u| u.name.as_str()))),
             ("contexts", first_duplicate(self.config.contexts.iter().map(|c| c.name.as_str()))),
-            ("extensions", first_duplicate(self.config.extensions.iter().map(|e| e.name.as_str()))),
+            // client-go's conversion skips an extension with no value, so only valued ones can clash.
+            (
+                "extensions",
+                first_duplicate(
+                    self.config.extensions.iter().filter(|e| !e.extension.is_null()).map(|e| e.name.as_str()),
+                ),
+            ),
         ];
         for (list, duplicate) in lists {
             if let Some(name) = duplicate {
