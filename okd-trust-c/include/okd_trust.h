@@ -309,6 +309,11 @@ OkdTrustStatus okd_trust_bundle_cert_is_ca(const OkdTrustBundle *bundle, size_t 
  * api-int serves, leaf first (`serving_chain`, labelled "api-int"), and the api-int host name
  * (`server_name`; NULL: taken from each kubeconfig). Both arrays may be NULL when the count is 0.
  *
+ * Files are read as client-go reads them: when a label is the path of the kubeconfig file, the
+ * CA file the kubeconfig names (`certificate-authority`) is read from where client-go resolves
+ * it (see okd_trust_kubeconfig_ca_file); a kubeconfig naming no CA is judged against the
+ * platform's trust store (/etc/pki/tls/certs/ca-bundle.crt, else /etc/ssl/certs/ca-certificates.crt).
+ *
  * Ownership: the inputs stay the caller's (they are copied); `*out` is a new diagnosis owned by
  * the caller (okd_trust_diagnosis_free).
  */
@@ -383,12 +388,21 @@ OkdTrustStatus okd_trust_kubeconfig_parse(const uint8_t *data, size_t len, OkdTr
 void okd_trust_kubeconfig_free(OkdTrustKubeconfig *kubeconfig);
 
 /**
- * The name of the cluster of the current context (or of the only cluster when no context is
- * current); OKD_TRUST_STATUS_NOT_FOUND when there is none.
+ * The name of the cluster of the current context; OKD_TRUST_STATUS_NOT_FOUND when there is none
+ * (no fallback to a file's only cluster: client-go has none).
  *
  * Ownership: `*out` is owned by the caller (okd_trust_string_free).
  */
 OkdTrustStatus okd_trust_kubeconfig_current_cluster(const OkdTrustKubeconfig *kubeconfig, char **out);
+
+/**
+ * The CA file client-go reads for the current cluster: its `certificate-authority`, resolved
+ * against `base_dir` (the absolute directory of the kubeconfig file) and cleaned like client-go
+ * resolves it; OKD_TRUST_STATUS_NOT_FOUND when the cluster names none (or embeds its CA data).
+ *
+ * Ownership: `*out` is owned by the caller (okd_trust_string_free).
+ */
+OkdTrustStatus okd_trust_kubeconfig_ca_file(const OkdTrustKubeconfig *kubeconfig, const char *base_dir, char **out);
 
 /**
  * The host name a client of `cluster` (NULL: the current cluster) verifies the server against:
