@@ -45,6 +45,15 @@ fn ca_data(text: &str) -> String {
     config.current_cluster().unwrap().cluster.certificate_authority_data.clone()
 }
 
+/// `bundle` verifies the served chain `chain_pem` (leaf first) for api-int at `AT`, as kubelet would.
+fn assert_trusts(bundle: &CaBundle, chain_pem: &str) {
+    let chain = CaBundle::from_pem(chain_pem.as_bytes()).unwrap();
+    let (leaf, rest) = chain.as_slice().split_first().unwrap();
+    let at = Timestamp::parse_rfc3339(AT).unwrap();
+    let verdict = verify::verify(leaf, &VerifyOptions::new(bundle, at).intermediates(rest).server_name(API_INT));
+    assert!(verdict.is_trusted(), "{verdict}");
+}
+
 /// The three properties every written fix must have.
 fn assert_good_fix(before: &str, after: &str, chain_pem: &str) {
     assert_ne!(before, after, "the fix changed nothing");
@@ -52,13 +61,8 @@ fn assert_good_fix(before: &str, after: &str, chain_pem: &str) {
     let (old, new) = (ca_data(before), ca_data(after));
     assert_eq!(after.replace(&new, &old), before, "more than the CA value changed");
     // 2. The new bundle trusts the served chain, as kubelet would.
-    let config = Kubeconfig::parse(after.as_bytes()).unwrap();
-    let bundle = config.ca_bundle("local").unwrap().unwrap();
-    let chain = CaBundle::from_pem(chain_pem.as_bytes()).unwrap();
-    let (leaf, rest) = chain.as_slice().split_first().unwrap();
-    let at = Timestamp::parse_rfc3339(AT).unwrap();
-    let verdict = verify::verify(leaf, &VerifyOptions::new(&bundle, at).intermediates(rest).server_name(API_INT));
-    assert!(verdict.is_trusted(), "{verdict}");
+    let bundle = Kubeconfig::parse(after.as_bytes()).unwrap().ca_bundle("local").unwrap().unwrap();
+    assert_trusts(&bundle, chain_pem);
     // Nothing the node trusted before was dropped.
     let before_bundle = Kubeconfig::parse(before.as_bytes()).unwrap().ca_bundle("local").unwrap().unwrap();
     assert!(before_bundle.diff(&bundle).removed.is_empty());
@@ -281,12 +285,7 @@ fn a_stale_ca_file_is_judged_and_repaired_in_place() {
     let written = std::fs::read_to_string(&ca_file).unwrap();
     assert!(written.starts_with(&old_pem()), "the CA file keeps every byte it had");
     let bundle = CaBundle::from_pem(written.as_bytes()).unwrap();
-    let chain = CaBundle::from_pem(chain_pem.as_bytes()).unwrap();
-    let (leaf, rest) = chain.as_slice().split_first().unwrap();
-    let at = Timestamp::parse_rfc3339(AT).unwrap();
-    assert!(
-        verify::verify(leaf, &VerifyOptions::new(&bundle, at).intermediates(rest).server_name(API_INT)).is_trusted()
-    );
+    assert_trusts(&bundle, &chain_pem);
     let (code, report) = doctor_json(&with_fix);
     assert_eq!((code, report["plan"]["kubeconfigs"].as_array().unwrap().len()), (0, 0), "{report:#}");
 }
@@ -338,12 +337,7 @@ fn no_ca_at_all_is_judged_against_the_system_roots_and_given_one() {
     let after = std::fs::read_to_string(&kubeconfig).unwrap();
     assert!(after.contains("certificate-authority-data: "), "{after}");
     let bundle = Kubeconfig::parse(after.as_bytes()).unwrap().ca_bundle("local").unwrap().unwrap();
-    let chain = CaBundle::from_pem(chain_pem.as_bytes()).unwrap();
-    let (leaf, rest) = chain.as_slice().split_first().unwrap();
-    let at = Timestamp::parse_rfc3339(AT).unwrap();
-    assert!(
-        verify::verify(leaf, &VerifyOptions::new(&bundle, at).intermediates(rest).server_name(API_INT)).is_trusted()
-    );
+    assert_trusts(&bundle, &chain_pem);
     assert_eq!(after.lines().count(), before.lines().count() + 1, "one line added, nothing else changed");
 }
 

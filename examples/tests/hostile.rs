@@ -120,6 +120,8 @@ fn concurrent_repairs_lose_no_ca() {
             assert!(matches!(out.status.code(), Some(0 | 2)), "round {round}: {}", stderr(out));
         }
         let now = trusted(&kubeconfig);
+        let wrote = |out: &std::process::Output| stderr(out).contains("--fix: wrote");
+        assert!(wrote(&a) || wrote(&b), "round {round}: neither run wrote\n{}\n{}", stderr(&a), stderr(&b));
         for (run, signer) in [(&a, &x), (&b, &y)] {
             if stderr(run).contains("--fix: wrote") {
                 assert!(now.contains(&fingerprint(signer)), "round {round}: a written CA was lost\n{}", stderr(run));
@@ -137,15 +139,7 @@ fn backup_and_replacement_keep_mode_owner_and_xattrs() {
     let (cluster, chain, _) = rotated_cluster(&dir);
     let before = std::fs::metadata(&kubeconfig).unwrap();
     // A permissive umask must not widen anything the run creates.
-    let out = Command::new("bash")
-        .arg("-c")
-        .arg("umask 000; exec \"$@\"")
-        .arg("okd-trust")
-        .arg(env!("CARGO_BIN_EXE_okd-trust"))
-        .args(["doctor", "--at", AT, "--fix", "--backup", "--kubeconfig", p(&kubeconfig)])
-        .args(["--cluster-ca", p(&cluster), "--serving-chain", p(&chain)])
-        .output()
-        .unwrap();
+    let out = fix_with_backup_under("umask 000", &kubeconfig, &cluster, &chain);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let backup = backups(&dir.0);
     assert_eq!(backup.len(), 1);
@@ -161,6 +155,19 @@ fn backup_and_replacement_keep_mode_owner_and_xattrs() {
     if !labelled {
         eprintln!("*** this filesystem refuses user extended attributes: their copy was NOT checked ***");
     }
+}
+
+/// `doctor --fix --backup` of `kubeconfig`, run by a shell that first runs `setup` (a umask, a limit).
+fn fix_with_backup_under(setup: &str, kubeconfig: &Path, cluster: &Path, chain: &Path) -> std::process::Output {
+    Command::new("bash")
+        .arg("-c")
+        .arg(format!("{setup}; exec \"$@\""))
+        .arg("okd-trust")
+        .arg(env!("CARGO_BIN_EXE_okd-trust"))
+        .args(["doctor", "--at", AT, "--fix", "--backup", "--kubeconfig", p(kubeconfig)])
+        .args(["--cluster-ca", p(cluster), "--serving-chain", p(chain)])
+        .output()
+        .unwrap()
 }
 
 fn backups(dir: &Path) -> Vec<PathBuf> {
@@ -181,15 +188,7 @@ fn a_backup_that_cannot_be_finished_is_removed_and_nothing_written() {
     let original = format!("{}{padding}", kubeconfig_trusting(&old_pem()));
     let kubeconfig = dir.write("kubeconfig", &original);
     let (cluster, chain, _) = rotated_cluster(&dir);
-    let out = Command::new("bash")
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 8; exec \"$@\"")
-        .arg("okd-trust")
-        .arg(env!("CARGO_BIN_EXE_okd-trust"))
-        .args(["doctor", "--at", AT, "--fix", "--backup", "--kubeconfig", p(&kubeconfig)])
-        .args(["--cluster-ca", p(&cluster), "--serving-chain", p(&chain)])
-        .output()
-        .unwrap();
+    let out = fix_with_backup_under("trap '' XFSZ; ulimit -f 8", &kubeconfig, &cluster, &chain);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("the partial backup was removed"), "{}", stderr(&out));
     assert!(backups(&dir.0).is_empty(), "a truncated backup was left behind");

@@ -8,7 +8,6 @@ use okd_trust_core::report;
 use crate::bundle::OkdTrustBundle;
 use crate::error::FfiError;
 use crate::ffi::{self, Out};
-use crate::files;
 use crate::kubeconfig::OkdTrustKubeconfig;
 use crate::{OkdTrustStatus, timestamp};
 
@@ -80,12 +79,12 @@ pub extern "C" fn okd_trust_diagnose(
         for (i, (&config, &label)) in configs.iter().zip(labels).enumerate() {
             let config = ffi::handle(config, &format!("kubeconfigs[{i}]"))?;
             let label = ffi::required_str(label, &format!("labels[{i}]"))?;
-            if let Some(path) = config.0.ca_file(&files::base_dir(label)) {
-                input.ca_files.push(CaFile::new(i, path.clone(), files::read(&path)));
+            if let Some(path) = config.0.ca_file(&okd_trust_io::base_dir(label)) {
+                input.ca_files.push(CaFile::new(i, path.clone(), okd_trust_io::read(&path)));
             }
             input.kubeconfigs.push(Labelled::new(label, config.0.clone()));
         }
-        input.system_roots = files::system_roots().map(|(label, roots)| Labelled::new(label, roots));
+        input.system_roots = okd_trust_io::system_roots().map(|(label, roots)| Labelled::new(label, roots));
         if !cluster_ca.is_null() {
             input.cluster_cas.push(Labelled::new("cluster-ca", ffi::handle(cluster_ca, "cluster_ca")?.0.clone()));
         }

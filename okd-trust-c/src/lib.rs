@@ -19,7 +19,6 @@ pub mod bundle;
 pub mod diagnose;
 mod error;
 mod ffi;
-mod files;
 pub mod kubeconfig;
 pub mod verify;
 

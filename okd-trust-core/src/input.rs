@@ -46,6 +46,14 @@ pub enum InputError {
         /// What was found instead.
         found: String,
     },
+    /// The content is a supported kind, but not a kubeconfig where one was asked for.
+    #[error("{label}: this is a {found}, not a kubeconfig")]
+    WrongKind {
+        /// The input's label.
+        label: String,
+        /// What it is.
+        found: &'static str,
+    },
     /// The content was recognised but does not read.
     #[error("{label}: {what}: {source}")]
     Invalid {
@@ -116,6 +124,28 @@ pub fn detect_with_limits(label: &str, bytes: &[u8], limits: &Limits) -> Result<
         return Ok(pem()?);
     }
     Err(InputError::Unrecognised { label: label.to_owned(), found }.into())
+}
+
+/// What a kubeconfig input is to kubelet: a kubeconfig it can load (`Ok(Ok(_))`), one it cannot
+/// load with client-go's reason (`Ok(Err(_))` — a finding for the doctor, not bad input), or not
+/// a kubeconfig at all (`Err`: another kind, or unrecognisable).
+///
+/// ```
+/// use okd_trust::input;
+/// let typed = okd_trust::examples::NODE_KUBECONFIG.replace("user: kubelet\n", "user: kubelet\n    namespace: 2019\n");
+/// assert!(matches!(input::kubeconfig("k", typed.as_bytes()), Ok(Err(_))));
+/// assert!(input::kubeconfig("ca.pem", okd_trust::examples::CLUSTER_CA_BUNDLE.as_bytes()).is_err());
+/// ```
+pub fn kubeconfig(label: &str, bytes: &[u8]) -> Result<Result<Kubeconfig, crate::kubeconfig::KubeconfigError>, Error> {
+    match detect(label, bytes) {
+        Ok(Detected::Kubeconfig(config)) => Ok(Ok(*config)),
+        Ok(other) => Err(InputError::WrongKind { label: label.to_owned(), found: other.kind_name() }.into()),
+        Err(Error::Input(InputError::Invalid { what: "kubeconfig", source, .. })) => match *source {
+            Error::Kubeconfig(e) => Ok(Err(e)),
+            other => Err(other),
+        },
+        Err(e) => Err(e),
+    }
 }
 
 impl Detected {

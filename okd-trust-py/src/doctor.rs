@@ -13,7 +13,6 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyDict, PyList};
 
 use crate::convert::{self, bytes_of, datetime, timestamp};
-use crate::files;
 use crate::types::{PyCaBundle, PyCertSummary, PyCertificate, PyKubeconfig, cert_list, summary, summary_list};
 
 /// Certificates from a `Certificate`, a `CaBundle`, PEM text, or an iterable of `Certificate`s.
@@ -67,17 +66,6 @@ fn kubeconfig(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) -> PyResult
     match okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))? {
         Detected::Kubeconfig(config) => Ok(*config),
         other => Err(convert::validation_error(format!("{label}: is a {}, not a kubeconfig", other.kind_name()))),
-    }
-}
-
-/// Why client-go cannot load `value`, when it is a kubeconfig it cannot load (and not some other file).
-fn unloadable(value: &Bound<'_, PyAny>, label: &str) -> Option<okd_trust::kubeconfig::KubeconfigError> {
-    let bytes = bytes_of(value, label).ok()?;
-    match okd_trust::input::detect(label, &bytes) {
-        Err(okd_trust::Error::Input(okd_trust::input::InputError::Invalid { what: "kubeconfig", .. })) => {
-            Kubeconfig::parse(&bytes).err()
-        }
-        _ => None,
     }
 }
 
@@ -516,25 +504,26 @@ pub(crate) fn diagnose(
     let mut input = DoctorInput::new(timestamp(at)?);
     input.warn_days = warn_days;
     for (label, value) in items(kubeconfigs, "kubeconfigs")? {
-        let config = match kubeconfig(py, &value, &label) {
-            Ok(config) => config,
-            // A kubeconfig client-go cannot load is the doctor's finding, not an exception.
-            Err(e) => match unloadable(&value, &label) {
-                Some(error) => {
+        let config = match value.cast::<PyKubeconfig>() {
+            Ok(config) => config.get().inner.clone(),
+            Err(_) => match okd_trust::input::kubeconfig(&label, &bytes_of(&value, &label)?) {
+                Ok(Ok(config)) => config,
+                // A kubeconfig client-go cannot load is the doctor's finding, not an exception.
+                Ok(Err(error)) => {
                     input.unloadable.push(Labelled::new(label, error));
                     continue;
                 }
-                None => return Err(e),
+                Err(e) => return Err(convert::error(py, e)),
             },
         };
-        if let Some(path) = config.ca_file(&files::base_dir(&label)) {
-            input.ca_files.push(CaFile::new(input.kubeconfigs.len(), path.clone(), files::read(&path)));
+        if let Some(path) = config.ca_file(&okd_trust_io::base_dir(&label)) {
+            input.ca_files.push(CaFile::new(input.kubeconfigs.len(), path.clone(), okd_trust_io::read(&path)));
         }
         input.kubeconfigs.push(Labelled::new(label, config));
     }
     input.system_roots = match system_roots.filter(|r| !r.is_none()) {
         Some(roots) => Some(Labelled::new("system_roots", bundle(py, roots, "system_roots")?)),
-        None => files::platform_roots().map(|(label, roots)| Labelled::new(label, roots)),
+        None => okd_trust_io::system_roots().map(|(label, roots)| Labelled::new(label, roots)),
     };
     if let Some(cas) = cluster_cas.filter(|c| !c.is_none()) {
         for (label, value) in items(cas, "cluster_cas")? {

@@ -8,7 +8,6 @@
 mod convert;
 mod doctor;
 mod errors;
-mod files;
 mod types;
 
 use pyo3::prelude::*;

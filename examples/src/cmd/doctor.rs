@@ -277,22 +277,18 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Held), CliError> {
             Some(file) => file.bytes().to_vec(),
             None => input::read("--kubeconfig", path)?,
         };
-        let config = match detect::detect(&label(path), &bytes) {
-            Ok(Detected::Kubeconfig(config)) => *config,
+        let config = match detect::kubeconfig(&label(path), &bytes) {
+            Ok(Ok(config)) => config,
             // A kubeconfig client-go cannot load is a finding (kubelet cannot start), not bad input.
-            Err(okd_trust::Error::Input(detect::InputError::Invalid { what: "kubeconfig", .. })) => {
-                let error = Kubeconfig::parse(&bytes).err();
-                if let Some(error) = error {
-                    input.unloadable.push(Labelled::new(label(path), error));
-                    continue;
-                }
-                return Err(CliError::Usage(format!("{}: unreadable kubeconfig", path.display())));
+            Ok(Err(error)) => {
+                input.unloadable.push(Labelled::new(label(path), error));
+                continue;
             }
-            Ok(other) => {
+            Err(okd_trust::Error::Input(detect::InputError::WrongKind { found, .. })) => {
                 return Err(CliError::WrongKind {
                     option: "--kubeconfig",
                     path: path.clone(),
-                    found: other.kind_name(),
+                    found,
                     expected: "a kubeconfig",
                 });
             }

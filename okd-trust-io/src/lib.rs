@@ -1,0 +1,61 @@
+//! The files the Python and C bindings read for the doctor, as client-go would read them: the CA
+//! file a kubeconfig names, and the platform's trust store. The core reads no files; this crate is
+//! the bindings' one copy of that I/O.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use okd_trust::diagnose::SYSTEM_ROOT_FILES;
+use okd_trust::{CaBundle, Limits};
+
+/// The directory a kubeconfig labelled `label` resolves relative paths against: the label's own
+/// directory when the label is the path of a file, else the current directory (absolute, links
+/// not resolved, as Go's `filepath.Abs` makes it).
+pub fn base_dir(label: &str) -> String {
+    let path = Path::new(label);
+    let dir = match path.parent() {
+        Some(parent) if path.is_file() && !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned()).to_string_lossy().into_owned()
+}
+
+/// A regular file's bytes, at most the input limit, or why not in words (a FIFO or a device is
+/// refused without blocking on it).
+pub fn read(path: &str) -> Result<Vec<u8>, String> {
+    let limit = Limits::default().max_input_bytes;
+    if !std::fs::metadata(path).map_err(|e| e.to_string())?.is_file() {
+        return Err("not a regular file".into());
+    }
+    let mut bytes = Vec::new();
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    file.take(limit as u64 + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    if bytes.len() > limit {
+        return Err(format!("more than {limit} bytes, the input limit"));
+    }
+    Ok(bytes)
+}
+
+/// The first platform trust store that loads, with its path.
+pub fn system_roots() -> Option<(String, CaBundle)> {
+    SYSTEM_ROOT_FILES.iter().find_map(|path| Some(((*path).to_owned(), CaBundle::from_pem(&read(path).ok()?).ok()?)))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn reads_regular_files_only_and_names_why_not() {
+        let dir = std::env::temp_dir().join(format!("okd-trust-io-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("ca.crt");
+        std::fs::write(&file, "pem").unwrap();
+        assert_eq!(read(file.to_str().unwrap()), Ok(b"pem".to_vec()));
+        assert_eq!(base_dir(file.to_str().unwrap()), dir.to_string_lossy());
+        assert_eq!(read(dir.to_str().unwrap()), Err("not a regular file".to_owned()));
+        assert!(read(dir.join("missing").to_str().unwrap()).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
