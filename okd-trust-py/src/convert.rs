@@ -92,6 +92,7 @@ fn class_of(error: &okd_trust::Error) -> Class {
         E::Kubeconfig(_) => Class::Validation,
         E::Edit(_) => Class::UnsafeEdit,
         E::Input(InputError::Invalid { source, .. }) => class_of(source),
+        E::Input(InputError::WrongKind { .. }) => Class::Validation,
         _ => Class::Parse,
     }
 }

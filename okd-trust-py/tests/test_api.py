@@ -275,7 +275,7 @@ def test_diagnose_judges_no_ca_against_the_system_roots():
                     if "certificate-authority-data" not in line)
     diagnosis = okd_trust.diagnose({"k": no_ca}, cluster_cas={"c": examples.CLUSTER_CA_BUNDLE},
                                    serving_chain=examples.API_INT_SERVING_CHAIN, at=AT,
-                                   system_roots=okd_trust.CaBundle.from_pem(examples.API_INT_SERVING_CHAIN)[1:])
+                                   system_roots=[okd_trust.CaBundle.from_pem(examples.API_INT_SERVING_CHAIN)[1]])
     # The served chain's own signer as the "system" store: trusted, so only the missing CAs remain.
     assert "kubeconfig-untrusted-serving-chain" not in [f.code for f in diagnosis.findings]
     diagnosis = okd_trust.diagnose({"k": no_ca}, cluster_cas={"c": examples.CLUSTER_CA_BUNDLE},
