@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # x509-limbo conformance of okd-trust's verifier (see ../shared/limbo/README.md).
 #
-# Runs `okd-trust limbo` over the suite with both profiles and scores the results with the
-# suite's compare.py:
-#   - kubelet vs Go 1.26's verdicts: FAILS on any case accepted where Go rejects (false_accept),
-#     on agreement below 9,754 of the cases both decide, on a case Go decides that it skips, and
-#     on any case where the verifier panicked;
+# Runs `okd-trust limbo` over the suite with both profiles and scores the results:
+#   - kubelet vs live Go (scripts/go-oracle.sh installs the pinned toolchain and builds the repo's
+#     harness, oracles/go/limboharness): FAILS on any disagreement at all, and on any case where
+#     the verifier panicked; without Go this comparison is skipped, loudly;
+#   - kubelet vs the stored Go 1.26 verdicts (the suite's snapshot): FAILS on any case accepted
+#     where Go rejects, on agreement below 9,756 of the cases both decide, on a case Go decides
+#     that it skips;
 #   - strict vs the suite's expected_result: at least 9,719 agree, and no unexpected success
 #     outside the documented exceptions.
 # Without the suite (it lives outside the repo, in ../shared/limbo) the check is skipped, loudly.
@@ -49,7 +51,7 @@ run_profile() {
 status=0
 
 echo
-echo "== kubelet profile vs Go 1.26 (gates: false_accept 0, agreement >= 9754, no case Go decides skipped)"
+echo "== kubelet profile vs Go 1.26's stored verdicts (gates: false_accept 0, agreement >= 9756, no case Go decides skipped)"
 run_profile kubelet
 panics=$(sed -n 's/^limbo summary:.* panics=\([0-9]*\).*/\1/p' "$target_dir/limbo-kubelet.log")
 python3 "$limbo_dir/compare.py" "$suite" "$target_dir/limbo-kubelet.json" "$limbo_dir/reference/go-1.26.json" \
@@ -63,12 +65,12 @@ elif (( false_accept > 0 )); then
     echo "FAIL: the kubelet profile accepts $false_accept case(s) that Go rejects (listed above)"
     status=1
 fi
-# Agreement with Go on the cases both decide (target: at least 9,754), and every case Go decides
-# is decided (none skipped).
+# Agreement with Go on the cases both decide (all 9,756), and every case Go decides is decided
+# (none skipped).
 agree=$(sed -n 's/.*agree_with_reference=\([0-9]*\)\/.*/\1/p' <<<"$summary")
 candidate_skipped=$(sed -n 's/.*candidate_skipped=\([0-9]*\).*/\1/p' <<<"$summary")
-if [[ -z "$agree" || "$agree" -lt 9754 ]]; then
-    echo "FAIL: the kubelet profile agrees with Go on ${agree:-an unknown number of} cases (target: >= 9754)"
+if [[ -z "$agree" || "$agree" -lt 9756 ]]; then
+    echo "FAIL: the kubelet profile agrees with Go on ${agree:-an unknown number of} cases (target: >= 9756)"
     status=1
 fi
 if [[ "${candidate_skipped:-}" != "0" ]]; then
@@ -78,6 +80,32 @@ fi
 if [[ "${panics:-}" != "0" ]]; then
     echo "FAIL: the verifier panicked on ${panics:-an unknown number of} case(s) (see $target_dir/limbo-kubelet.log)"
     status=1
+fi
+
+echo
+echo "== kubelet profile vs live Go (gate: zero disagreements)"
+set +e
+go_bin=$(bash scripts/go-oracle.sh)
+go_status=$?
+set -e
+if [[ $go_status == 3 ]]; then
+    echo
+    echo "*******************************************************************************"
+    echo "*** Go cannot be installed here: the live-Go comparison is SKIPPED ***"
+    echo "*******************************************************************************"
+    echo
+elif [[ $go_status != 0 ]]; then
+    echo "FAIL: scripts/go-oracle.sh failed ($go_status)"
+    status=1
+else
+    t=$(now_ms)
+    "$go_bin/limboharness" <"$suite" >"$target_dir/limbo-go-live.json"
+    echo "Go harness: $(took "$t")"
+    if ! python3 oracles/compare_verdicts.py "$suite" "$target_dir/limbo-go-live.json" \
+        "$target_dir/limbo-kubelet.json" | tail -n 40; then
+        echo "FAIL: the kubelet profile disagrees with live Go on the cases listed above"
+        status=1
+    fi
 fi
 
 echo

@@ -15,8 +15,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust tests (unit, integration, doc)"
 cargo test --workspace --locked
 
-step "x509-limbo conformance"
+step "x509-limbo conformance (live Go, the stored verdicts, the suite's expectations)"
 bash scripts/limbo-conformance.sh
+
+step "random chains: okd-trust's kubelet profile vs live Go"
+bash scripts/go-differential.sh
 
 step "benchmarks, each run once as a test (timings are for criterion runs, not for CI)"
 cargo bench --workspace --locked -- --test

@@ -144,6 +144,7 @@ pub(crate) fn failure_code(failure: &Failure) -> &'static str {
         Failure::Expired { .. } => "expired",
         Failure::HostnameMismatch { .. } => "hostname-mismatch",
         Failure::IncompatibleUsage { .. } => "incompatible-usage",
+        Failure::InvalidPolicies { .. } => "invalid-policies",
         Failure::NotAuthorizedToSign => "not-authorized-to-sign",
         Failure::ParentCannotSign { .. } => "parent-cannot-sign",
         Failure::TooManyIntermediates { .. } => "too-many-intermediates",

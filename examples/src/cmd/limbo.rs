@@ -224,7 +224,15 @@ fn evaluate(case: &Testcase, profile: Profile, now: Timestamp) -> (Actual, Optio
         Err(e) => return (Actual::Failure, Some(format!("peer certificate: {e}"))),
     };
     let roots = CaBundle::from_certificates(certificates(&case.trusted_certs));
-    let intermediates = certificates(&case.untrusted_intermediates);
+    // The intermediates are presented with the leaf: a TLS client parses the whole Certificate
+    // message before it verifies, so one that does not parse fails the handshake, used or not.
+    let mut intermediates = Vec::with_capacity(case.untrusted_intermediates.len());
+    for (index, pem) in case.untrusted_intermediates.iter().enumerate() {
+        match Certificate::from_pem(pem.as_bytes()) {
+            Ok(cert) => intermediates.push(cert),
+            Err(e) => return (Actual::Failure, Some(format!("intermediate {index}: {e}"))),
+        }
+    }
     let usages: Vec<ExtendedKeyUsage> = case.extended_key_usage.iter().map(|name| usage(name)).collect();
 
     let mut options = VerifyOptions::new(&roots, at).intermediates(&intermediates).usages(&usages).profile(profile);
@@ -242,8 +250,8 @@ fn skipped(why: &str) -> (Actual, Option<String>) {
     (Actual::Skipped, Some(why.to_owned()))
 }
 
-/// The certificates of PEM strings, each loaded like Go's `AppendCertsFromPEM`: what does not
-/// parse is dropped without a word.
+/// The trusted certificates, each loaded like Go's `AppendCertsFromPEM` (how client-go builds its
+/// pool from CA data): what does not parse is dropped without a word.
 fn certificates(pems: &[String]) -> Vec<Certificate> {
     pems.iter()
         .filter_map(|pem| CaBundle::from_pem(pem.as_bytes()).ok())

@@ -185,7 +185,8 @@ fn subtrees(buf: &[u8], list: &tlv::Tlv, out: &mut GeneralSubtrees) -> ExtResult
 }
 
 /// An iPAddress constraint: 8 bytes (IPv4 + mask) or 32 bytes (IPv6 + mask), the mask
-/// contiguous, and no IPv4-mapped IPv6 address (Go tip refuses those).
+/// contiguous. An IPv4-mapped IPv6 range stays an IPv6 range, as in Go 1.26: it never contains
+/// a 4-byte address.
 fn ip_constraint(data: &[u8]) -> ExtResult<IpConstraint> {
     if data.len() != 8 && data.len() != 32 {
         return Err("IP constraint is neither 8 nor 32 bytes");
@@ -200,11 +201,7 @@ fn ip_constraint(data: &[u8]) -> ExtResult<IpConstraint> {
     let (Ok(a), Ok(m)) = (<[u8; 16]>::try_from(addr), <[u8; 16]>::try_from(mask)) else {
         return Err("IP constraint is neither 8 nor 32 bytes");
     };
-    let addr = Ipv6Addr::from(a);
-    if addr.to_ipv4_mapped().is_some() {
-        return Err("IP constraint contained IPv4-mapped IPv6 address");
-    }
-    Ok(IpConstraint { addr: addr.into(), mask: Ipv6Addr::from(m).into() })
+    Ok(IpConstraint { addr: Ipv6Addr::from(a).into(), mask: Ipv6Addr::from(m).into() })
 }
 
 #[cfg(test)]
@@ -271,8 +268,12 @@ mod tests {
         assert!(parse(&trailing).is_err());
         let mut mapped = vec![0u8; 10];
         mapped.extend([0xff, 0xff, 10, 0, 0, 0]);
-        mapped.extend([0xff; 16]);
-        assert!(parse(&nc(&[subtree(0x87, &mapped)], &[])).is_err());
+        mapped.extend([0xff; 12]);
+        mapped.extend([0; 4]);
+        let range = &parse(&nc(&[subtree(0x87, &mapped)], &[])).unwrap().permitted.ip[0];
+        assert_eq!(range.to_string(), "::ffff:10.0.0.0/96");
+        assert!(!range.contains([10, 0, 0, 1].into()), "a 4-byte address is never in an IPv6 range");
+        assert!(range.contains("::ffff:10.0.0.1".parse().unwrap()));
         // A permitted list that is present but empty, with a non-empty excluded list, is fine.
         let value = [0x30, 0x08, 0xa0, 0x00, 0xa1, 0x04, 0x30, 0x02, 0x82, 0x00];
         assert_eq!(parse(&value).unwrap().excluded.dns, [""]);

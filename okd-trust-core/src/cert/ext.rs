@@ -291,8 +291,25 @@ pub(crate) struct Facts {
     pub(crate) subject_key_id: Option<Vec<u8>>,
     pub(crate) authority_key_id: Option<Vec<u8>>,
     pub(crate) name_constraints: Option<NameConstraints>,
+    pub(crate) policies: Policies,
     /// Critical extensions Go does not handle (`UnhandledCriticalExtensions`).
     pub(crate) unhandled_critical: Vec<ObjectIdentifier>,
+}
+
+/// The policy extensions, as Go keeps them for its policy validation. OIDs are the DER contents
+/// of the OBJECT IDENTIFIER: Go compares policies byte for byte.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Policies {
+    /// certificatePolicies, in order; empty when the extension is absent.
+    pub(crate) identifiers: Vec<Vec<u8>>,
+    /// policyMappings: (issuerDomainPolicy, subjectDomainPolicy) pairs.
+    pub(crate) mappings: Vec<(Vec<u8>, Vec<u8>)>,
+    /// policyConstraints requireExplicitPolicy, as written (Go ignores a negative value).
+    pub(crate) require_explicit: Option<i64>,
+    /// policyConstraints inhibitPolicyMapping, as written.
+    pub(crate) inhibit_mapping: Option<i64>,
+    /// inhibitAnyPolicy SkipCerts, as written.
+    pub(crate) inhibit_any: Option<i64>,
 }
 
 /// Why a known extension could not be read (Go's parse error, in words).
@@ -334,15 +351,17 @@ impl Facts {
         } else if *oid == rfc5280::ID_CE_CRL_DISTRIBUTION_POINTS {
             crl_distribution_points(value)?;
         } else if *oid == rfc5280::ID_CE_CERTIFICATE_POLICIES {
-            certificate_policies(value)?;
+            self.policies.identifiers = certificate_policies(value)?;
         } else if *oid == rfc5280::ID_CE_POLICY_MAPPINGS {
-            policy_mappings(value)?;
+            // Go appends: a second policyMappings extension is refused earlier as a duplicate.
+            self.policies.mappings = policy_mappings(value)?;
         } else if *oid == rfc5280::ID_CE_POLICY_CONSTRAINTS {
-            policy_constraints(value)?;
+            (self.policies.require_explicit, self.policies.inhibit_mapping) = policy_constraints(value)?;
         } else if *oid == rfc5280::ID_CE_INHIBIT_ANY_POLICY {
             let mut r = Reader::new(value);
             let n = r.expect(tlv::INTEGER).ok_or("invalid inhibit any policy extension")?;
-            tlv::integer_i64(r.bytes(&n)).ok_or("invalid inhibit any policy extension")?;
+            self.policies.inhibit_any =
+                Some(tlv::integer_i64(r.bytes(&n)).ok_or("invalid inhibit any policy extension")?);
         } else if *oid == ID_PE_AUTHORITY_INFO_ACCESS {
             if critical {
                 return Err("authority info access incorrectly marked critical");
@@ -384,14 +403,12 @@ impl Facts {
                 }
                 0x87 => self.ip_addresses.push(match data.len() {
                     4 => IpAddr::V4(Ipv4Addr::new(data[0], data[1], data[2], data[3])),
+                    // Go 1.26 keeps the 16 bytes as written, an IPv4-mapped address included:
+                    // host names compare it equal to its IPv4 form, name constraints do not.
                     16 => {
                         let mut octets = [0u8; 16];
                         octets.copy_from_slice(data);
-                        let ip = Ipv6Addr::from(octets);
-                        if ip.to_ipv4_mapped().is_some() {
-                            return Err("SAN iPAddress contains IPv4-mapped IPv6 address");
-                        }
-                        IpAddr::V6(ip)
+                        IpAddr::V6(Ipv6Addr::from(octets))
                     }
                     _ => return Err("cannot parse IP address (neither 4 nor 16 bytes)"),
                 }),
@@ -428,23 +445,23 @@ fn crl_distribution_points(value: &[u8]) -> ExtResult<()> {
 }
 
 /// Go's `parseCertificatePoliciesExtension`: a SEQUENCE of `SEQUENCE { OID, ... }`, no OID twice.
-fn certificate_policies(value: &[u8]) -> ExtResult<()> {
+fn certificate_policies(value: &[u8]) -> ExtResult<Vec<Vec<u8>>> {
     const INVALID: &str = "invalid certificate policies";
     let mut outer = Reader::new(value);
     let seq = outer.expect(tlv::SEQUENCE).ok_or(INVALID)?;
     let mut r = Reader::inside(value, &seq);
-    let mut seen: Vec<&[u8]> = Vec::new();
+    let mut seen: Vec<Vec<u8>> = Vec::new();
     while !r.is_empty() {
         let info = r.expect(tlv::SEQUENCE).ok_or(INVALID)?;
         let mut i = Reader::inside(value, &info);
         let oid = i.expect(tlv::OID).ok_or(INVALID)?;
         let oid = i.bytes(&oid);
-        if seen.contains(&oid) || !oid_is_valid(oid) {
+        if seen.iter().any(|s| s == oid) || !oid_is_valid(oid) {
             return Err(INVALID);
         }
-        seen.push(oid);
+        seen.push(oid.to_vec());
     }
-    Ok(())
+    Ok(seen)
 }
 
 /// Base-128 arcs, minimally encoded, the last one complete (Go's `newOIDFromDER`).
@@ -460,34 +477,37 @@ fn oid_is_valid(der: &[u8]) -> bool {
 }
 
 /// Go reads policy mappings as a SEQUENCE of `SEQUENCE { OID, OID }`.
-fn policy_mappings(value: &[u8]) -> ExtResult<()> {
+fn policy_mappings(value: &[u8]) -> ExtResult<Vec<(Vec<u8>, Vec<u8>)>> {
     const INVALID: &str = "invalid policy mappings extension";
     let mut outer = Reader::new(value);
     let seq = outer.expect(tlv::SEQUENCE).ok_or(INVALID)?;
     let mut r = Reader::inside(value, &seq);
+    let mut mappings = Vec::new();
     while !r.is_empty() {
         let pair = r.expect(tlv::SEQUENCE).ok_or(INVALID)?;
         let mut p = Reader::inside(value, &pair);
-        p.expect(tlv::OID).ok_or(INVALID)?;
-        p.expect(tlv::OID).ok_or(INVALID)?;
+        let issuer = p.expect(tlv::OID).ok_or(INVALID)?;
+        let subject = p.expect(tlv::OID).ok_or(INVALID)?;
+        mappings.push((p.bytes(&issuer).to_vec(), p.bytes(&subject).to_vec()));
     }
-    Ok(())
+    Ok(mappings)
 }
 
 /// `SEQUENCE { requireExplicitPolicy [0] INTEGER OPTIONAL, inhibitPolicyMapping [1] INTEGER
 /// OPTIONAL }`, each fitting Go's `int`.
-fn policy_constraints(value: &[u8]) -> ExtResult<()> {
+fn policy_constraints(value: &[u8]) -> ExtResult<(Option<i64>, Option<i64>)> {
     const INVALID: &str = "invalid policy constraints extension";
     let mut outer = Reader::new(value);
     let seq = outer.expect(tlv::SEQUENCE).ok_or(INVALID)?;
     let mut r = Reader::inside(value, &seq);
-    for tag in [0x80, 0x81] {
+    let mut fields = [None, None];
+    for (field, tag) in fields.iter_mut().zip([0x80, 0x81]) {
         if r.peek_tag() == Some(tag) {
             let n = r.read().ok_or(INVALID)?;
-            tlv::integer_i64(r.bytes(&n)).ok_or(INVALID)?;
+            *field = Some(tlv::integer_i64(r.bytes(&n)).ok_or(INVALID)?);
         }
     }
-    Ok(())
+    Ok((fields[0], fields[1]))
 }
 
 /// Go's Authority Information Access reader: a SEQUENCE of `SEQUENCE { OID, GeneralName }`.
@@ -626,7 +646,9 @@ mod tests {
         let mut mapped = vec![0x30, 0x12, 0x87, 0x10];
         mapped.extend([0u8; 10]);
         mapped.extend([0xff, 0xff, 10, 0, 0, 1]);
-        assert!(facts.subject_alt_names(&mapped).is_err());
+        facts.ip_addresses.clear();
+        assert_eq!(facts.subject_alt_names(&mapped), Ok(true), "an IPv4-mapped IPv6 SAN is kept, as Go 1.26 does");
+        assert_eq!(facts.ip_addresses, [IpAddr::V6("::ffff:10.0.0.1".parse().unwrap())]);
     }
 
     #[test]

@@ -411,6 +411,11 @@ impl Certificate {
         self.0.facts.name_constraints.as_ref()
     }
 
+    /// The certificate-policy extensions, for the verifier's policy validation.
+    pub(crate) fn policies(&self) -> &ext::Policies {
+        &self.0.facts.policies
+    }
+
     /// Critical extensions Go does not handle, in certificate order (Go's
     /// `UnhandledCriticalExtensions`): unknown OIDs, Name Constraints with a subtree kind Go does
     /// not evaluate, and a Subject Alternative Name holding no DNS, email, IP or URI name. Go's

@@ -91,6 +91,14 @@ pub enum Failure {
         /// What was requested.
         wanted: Vec<String>,
     },
+    /// Every chain built fails certificate-policy validation (an explicit policy required that
+    /// no path of policies satisfies, or a mapping to or from anyPolicy), the others the usage.
+    InvalidPolicies {
+        /// Chains that failed the policy validation.
+        chains: usize,
+        /// Chains that passed it but not the extended key usage check.
+        incompatible_usage: usize,
+    },
     /// An intermediate lacks `basicConstraints` with `cA: TRUE`.
     NotAuthorizedToSign,
     /// The issuer may not sign certificates (v3 without basic constraints, `cA: FALSE`, or a key
@@ -194,6 +202,13 @@ impl fmt::Display for Failure {
                 "x509: certificate specifies an incompatible key usage: the chain does not allow {}",
                 wanted.join(", ")
             ),
+            Failure::InvalidPolicies { chains, incompatible_usage } => {
+                f.write_str("x509: no valid chains built: ")?;
+                if *incompatible_usage > 0 {
+                    write!(f, "{incompatible_usage} candidate chains with incompatible key usage, ")?;
+                }
+                write!(f, "{chains} candidate chains with invalid policies")
+            }
             Failure::NotAuthorizedToSign => write!(
                 f,
                 "x509: certificate is not authorized to sign other certificates (no basicConstraints cA:TRUE)"

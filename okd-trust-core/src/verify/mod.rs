@@ -30,6 +30,7 @@ mod failure;
 mod hostname;
 mod name_constraints;
 mod path;
+mod policy;
 mod signature;
 mod strict;
 

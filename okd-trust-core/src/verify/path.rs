@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::failure::{Attempt, CertSummary, Failure, Untrusted};
 use super::signature::{AwsLc, SignatureBackend, check_signature_from};
-use super::{Profile, Verdict, VerifyOptions, eku, hostname, name_constraints, strict};
+use super::{Profile, Verdict, VerifyOptions, eku, hostname, name_constraints, policy, strict};
 use crate::Certificate;
 use crate::cert::{ExtendedKeyUsage, PublicKeyAlgorithm};
 use const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME;
@@ -47,8 +47,17 @@ pub(super) fn verify_with(backend: &dyn SignatureBackend, leaf: &Certificate, op
     // Every chain that was built but rejected, with why: the operator sees each candidate path.
     let mut rejected: Vec<Attempt> = Vec::new();
     let mut first_rejection: Option<(Failure, Certificate, usize)> = None;
+    let (mut invalid_policies, mut incompatible_usage) = (0, 0);
+    // Go's order of the per-chain filters: policies, extended key usage, name constraints.
     for chain in &candidates {
+        if !policy::chain_valid(chain) {
+            invalid_policies += 1;
+            let failure = Failure::InvalidPolicies { chains: 1, incompatible_usage: 0 };
+            rejected.push(Attempt { path: summaries(chain), failure });
+            continue;
+        }
         if check_usage && !eku::chain_allows(chain, usages) {
+            incompatible_usage += 1;
             rejected.push(Attempt { path: summaries(chain), failure: wanted_usage() });
             continue;
         }
@@ -68,7 +77,15 @@ pub(super) fn verify_with(backend: &dyn SignatureBackend, leaf: &Certificate, op
             }
         }
     }
-    let (failure, cert, depth) = first_rejection.unwrap_or_else(|| (wanted_usage(), leaf.clone(), 0));
+    // As Go: a name-constraint failure wins, then the counts of the other two filters.
+    let (failure, cert, depth) = first_rejection.unwrap_or_else(|| {
+        let failure = if invalid_policies > 0 {
+            Failure::InvalidPolicies { chains: invalid_policies, incompatible_usage }
+        } else {
+            wanted_usage()
+        };
+        (failure, leaf.clone(), 0)
+    });
     untrusted(failure, &cert, depth, rejected)
 }
 
