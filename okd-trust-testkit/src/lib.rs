@@ -237,6 +237,26 @@ impl CertBuilder {
         self
     }
 
+    /// Adds an extension the builder has no method for: `oid` as arcs, `value` the DER inside the
+    /// extnValue OCTET STRING.
+    pub fn extension(mut self, oid: &[u64], critical: bool, value: Vec<u8>) -> Self {
+        let mut extension = rcgen::CustomExtension::from_oid_content(oid, value);
+        extension.set_criticality(critical);
+        self.params.custom_extensions.push(extension);
+        self
+    }
+
+    /// Sets the Name Constraints extension.
+    pub fn name_constraints(
+        mut self,
+        permitted: Vec<rcgen::GeneralSubtree>,
+        excluded: Vec<rcgen::GeneralSubtree>,
+    ) -> Self {
+        self.params.name_constraints =
+            Some(rcgen::NameConstraints { permitted_subtrees: permitted, excluded_subtrees: excluded });
+        self
+    }
+
     /// Whether to write an Authority Key Identifier (on by default for [`CertBuilder::signed_by`]).
     pub fn authority_key_id(mut self, on: bool) -> Self {
         self.params.use_authority_key_identifier_extension = on;

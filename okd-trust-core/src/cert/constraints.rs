@@ -82,18 +82,35 @@ impl IpConstraint {
         }
     }
 
-    /// Whether `ip` is inside the range. An IPv4 address is never inside an IPv6 range, nor the
-    /// reverse (Go compares families separately).
+    /// Whether `ip` is inside the range, as Go 1.26 decides it: a 4-byte address is only ever
+    /// compared with 4-byte ranges and a 16-byte one with 16-byte ranges (Go files them apart),
+    /// and within the 16-byte ones `net.IPNet.Contains` rules: an IPv4-mapped range holds exactly
+    /// the IPv4-mapped addresses under the last four bytes of its mask, any other range only
+    /// addresses that are not IPv4-mapped — so `::/0` holds no `::ffff:a.b.c.d`.
+    ///
+    /// ```
+    /// use okd_trust::cert::IpConstraint;
+    /// let everything_v6 = IpConstraint { addr: "::".parse().unwrap(), mask: "::".parse().unwrap() };
+    /// assert!(everything_v6.contains("2001:db8::1".parse().unwrap()));
+    /// assert!(!everything_v6.contains("::ffff:10.0.0.1".parse().unwrap()));
+    /// let mapped = IpConstraint { addr: "::ffff:10.0.0.0".parse().unwrap(), mask: "ffff:ffff:ffff:ffff:ffff:ffff:ff00:0".parse().unwrap() };
+    /// assert!(mapped.contains("::ffff:10.1.2.3".parse().unwrap()));
+    /// assert!(!mapped.contains([10, 1, 2, 3].into()));
+    /// ```
     pub fn contains(&self, ip: IpAddr) -> bool {
+        let within = |a: u128, m: u128, ip: u128| a & m == ip & m;
         match (self.addr, self.mask, ip) {
             (IpAddr::V4(a), IpAddr::V4(m), IpAddr::V4(ip)) => {
-                let m = u32::from(m);
-                u32::from(a) & m == u32::from(ip) & m
+                within(u32::from(a).into(), u32::from(m).into(), u32::from(ip).into())
             }
-            (IpAddr::V6(a), IpAddr::V6(m), IpAddr::V6(ip)) => {
-                let m = u128::from(m);
-                u128::from(a) & m == u128::from(ip) & m
-            }
+            (IpAddr::V6(a), IpAddr::V6(m), IpAddr::V6(ip)) => match (a.to_ipv4_mapped(), ip.to_ipv4_mapped()) {
+                (Some(a), Some(ip)) => {
+                    let m = u128::from(m) & u128::from(u32::MAX);
+                    within(u32::from(a).into(), m, u32::from(ip).into())
+                }
+                (None, None) => within(a.into(), m.into(), ip.into()),
+                _ => false,
+            },
             _ => false,
         }
     }

@@ -166,7 +166,7 @@ pub(super) fn chain_valid<'a>(chain: &'a [Certificate]) -> bool {
                 }
                 let above = pg.depth() - 1;
                 let mut parents: BTreeSet<Slot> = Graph::live(pg.parents())
-                    .filter(|(_, p)| p.expected.iter().any(|e| *e == policy.as_slice()))
+                    .filter(|(_, p)| p.expected.contains(&policy.as_slice()))
                     .map(|(i, _)| (above, i))
                     .collect();
                 if parents.is_empty()

@@ -2,7 +2,9 @@
 //! accepts, and does the parent's key verify the child's signature over its raw TBS bytes.
 //!
 //! The cryptography sits behind [`SignatureBackend`] so the rules above stay independent of the
-//! library that does the arithmetic; [`AwsLc`] is the one used.
+//! library that does the arithmetic; [`AwsLc`] is the one used. For the few schemes Go verifies
+//! and aws-lc-rs refuses, it hands over to RustCrypto's pure-Rust `p224` and `rsa` (see
+//! [`legacy`]).
 
 use aws_lc_rs::signature::{self as sig, VerificationAlgorithm};
 
@@ -26,7 +28,7 @@ pub(crate) trait SignatureBackend {
     fn verify(&self, scheme: Scheme, public_key: &[u8], message: &[u8], signature: &[u8]) -> Option<bool>;
 }
 
-/// aws-lc-rs: every scheme Go accepts for certificates except ECDSA on P-224.
+/// aws-lc-rs, with [`legacy`] for ECDSA on P-224 and RSA below 2048 bits with SHA-384 or PSS.
 pub(crate) struct AwsLc;
 
 impl SignatureBackend for AwsLc {
@@ -34,7 +36,10 @@ impl SignatureBackend for AwsLc {
         use EcCurve::{P256, P384, P521};
         use HashAlgorithm::{Sha256, Sha384, Sha512};
         // The RSA size floor is Go's (1024 bits, checked by the caller); pick the widest range
-        // aws-lc-rs offers for each hash.
+        // aws-lc-rs offers for each hash, and below it the legacy arithmetic.
+        if let Some(verified) = legacy::verify(scheme, public_key, message, signature) {
+            return Some(verified);
+        }
         let algorithm: &'static dyn VerificationAlgorithm = match scheme {
             Scheme::RsaPkcs1(Sha256) => &sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
             Scheme::RsaPkcs1(Sha384) => &sig::RSA_PKCS1_2048_8192_SHA384,
@@ -51,10 +56,73 @@ impl SignatureBackend for AwsLc {
             Scheme::Ecdsa(P521, Sha256) => &sig::ECDSA_P521_SHA256_ASN1,
             Scheme::Ecdsa(P521, Sha384) => &sig::ECDSA_P521_SHA384_ASN1,
             Scheme::Ecdsa(P521, Sha512) => &sig::ECDSA_P521_SHA512_ASN1,
-            Scheme::Ecdsa(EcCurve::P224, _) => return None,
+            Scheme::Ecdsa(EcCurve::P224, _) => return Some(false),
             Scheme::Ed25519 => &sig::ED25519,
         };
         Some(sig::UnparsedPublicKey::new(algorithm, public_key).verify(message, signature).is_ok())
+    }
+}
+
+/// The schemes Go verifies for which aws-lc-rs offers no algorithm: ECDSA on P-224, and
+/// RSA PKCS#1 v1.5 with SHA-384 or RSA-PSS on keys of fewer than 2048 bits (aws-lc-rs starts
+/// those at 2048). Pure-Rust arithmetic from RustCrypto; everything passing through is public.
+mod legacy {
+    use p224::ecdsa::signature::hazmat::PrehashVerifier;
+    use rsa::pkcs1::DecodeRsaPublicKey;
+    use sha2::{Digest, Sha256, Sha384, Sha512};
+
+    use super::Scheme;
+    use crate::cert::{EcCurve, HashAlgorithm};
+
+    /// `None` when the scheme and key are aws-lc-rs's to verify.
+    pub(super) fn verify(scheme: Scheme, public_key: &[u8], message: &[u8], signature: &[u8]) -> Option<bool> {
+        match scheme {
+            Scheme::Ecdsa(EcCurve::P224, hash) => Some(p224(hash, public_key, message, signature)),
+            Scheme::RsaPkcs1(HashAlgorithm::Sha384) | Scheme::RsaPss(_) => {
+                // A key this module cannot read (above 4096 bits, say) is aws-lc-rs's.
+                let key = rsa::RsaPublicKey::from_pkcs1_der(public_key).ok()?;
+                if rsa::traits::PublicKeyParts::size(&key) * 8 >= 2048 {
+                    return None;
+                }
+                Some(small_rsa(scheme, &key, message, signature))
+            }
+            _ => None,
+        }
+    }
+
+    fn p224(hash: HashAlgorithm, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+        let (Ok(key), Ok(signature)) =
+            (p224::ecdsa::VerifyingKey::from_sec1_bytes(public_key), p224::ecdsa::Signature::from_der(signature))
+        else {
+            return false;
+        };
+        // A digest longer than the curve is cut to its leftmost 224 bits, as ECDSA says.
+        let verified = match hash {
+            HashAlgorithm::Sha256 => key.verify_prehash(&Sha256::digest(message), &signature),
+            HashAlgorithm::Sha384 => key.verify_prehash(&Sha384::digest(message), &signature),
+            HashAlgorithm::Sha512 => key.verify_prehash(&Sha512::digest(message), &signature),
+        };
+        verified.is_ok()
+    }
+
+    /// Go's salt length for PSS in certificates is the hash's length.
+    fn small_rsa(scheme: Scheme, key: &rsa::RsaPublicKey, message: &[u8], signature: &[u8]) -> bool {
+        let verified = match scheme {
+            Scheme::RsaPkcs1(HashAlgorithm::Sha384) => {
+                key.verify(rsa::Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(message), signature)
+            }
+            Scheme::RsaPss(HashAlgorithm::Sha256) => {
+                key.verify(rsa::Pss::new::<Sha256>(), &Sha256::digest(message), signature)
+            }
+            Scheme::RsaPss(HashAlgorithm::Sha384) => {
+                key.verify(rsa::Pss::new::<Sha384>(), &Sha384::digest(message), signature)
+            }
+            Scheme::RsaPss(HashAlgorithm::Sha512) => {
+                key.verify(rsa::Pss::new::<Sha512>(), &Sha512::digest(message), signature)
+            }
+            _ => return false,
+        };
+        verified.is_ok()
     }
 }
 
@@ -131,5 +199,35 @@ fn scheme_for(algorithm: &SignatureAlgorithm, key: &PublicKeyAlgorithm) -> Resul
             Err(Failure::UnsupportedAlgorithm { algorithm: format!("issuer key {oid}") })
         }
         _ => Err(mismatch()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use p224::ecdsa::signature::hazmat::PrehashSigner;
+    use sha2::{Digest, Sha384};
+
+    use super::*;
+
+    #[test]
+    fn p224_ecdsa_verifies_as_go_does_with_the_digest_cut_to_the_curve() {
+        let signing = p224::ecdsa::SigningKey::from_slice(&[7; 28]).unwrap();
+        let public = signing.verifying_key().to_encoded_point(false);
+        let message = b"tbsCertificate";
+        let signature: p224::ecdsa::Signature = signing.sign_prehash(&Sha384::digest(message)).unwrap();
+        let der = signature.to_der();
+        let scheme = Scheme::Ecdsa(EcCurve::P224, HashAlgorithm::Sha384);
+        assert_eq!(AwsLc.verify(scheme, public.as_bytes(), message, der.as_bytes()), Some(true));
+        assert_eq!(AwsLc.verify(scheme, public.as_bytes(), b"another message", der.as_bytes()), Some(false));
+        let sha256 = Scheme::Ecdsa(EcCurve::P224, HashAlgorithm::Sha256);
+        assert_eq!(AwsLc.verify(sha256, public.as_bytes(), message, der.as_bytes()), Some(false));
+    }
+
+    #[test]
+    fn large_rsa_keys_stay_with_aws_lc() {
+        // Not PKCS#1 at all: the legacy path declines and aws-lc-rs says no.
+        assert_eq!(legacy::verify(Scheme::RsaPss(HashAlgorithm::Sha256), b"junk", b"m", b"s"), None);
+        assert_eq!(AwsLc.verify(Scheme::RsaPss(HashAlgorithm::Sha256), b"junk", b"m", b"s"), Some(false));
     }
 }
