@@ -140,6 +140,15 @@ pub(super) fn chain_valid<'a>(chain: &'a [Certificate]) -> bool {
     }
     // n certificates below the trust anchor, processed from the one it signed down to the leaf.
     let n = chain.len() - 1;
+    // The common case, decided without a graph: the explicit-policy counter starts at n + 1 and
+    // loses at most one per certificate, so only a requireExplicitPolicy can bring it to zero,
+    // and only a policy mapping can fail on its own.
+    if chain[..n]
+        .iter()
+        .all(|c| constraint(c.policies().require_explicit).is_none() && c.policies().mappings.is_empty())
+    {
+        return true;
+    }
     let start = i64::try_from(n).unwrap_or(i64::MAX).saturating_add(1);
     let (mut explicit_policy, mut policy_mapping, mut inhibit_any) = (start, start, start);
     let mut graph: Option<Graph<'a>> = Some(Graph::new());
