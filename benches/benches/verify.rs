@@ -1,6 +1,7 @@
-//! Chain verification: okd-trust vs rustls-webpki (ring) vs the floor, the bare aws-lc-rs
-//! signature check(s) of the same chain. All run in the same criterion group, so their ratios
-//! hold on a noisy machine.
+//! Chain verification: okd-trust vs rustls-webpki (with rustls' default provider, aws-lc-rs) vs
+//! the floor, the bare aws-lc-rs signature check(s) of the same chain. All run in the same
+//! criterion group, so their ratios hold on a noisy machine. Go's `Verify` on the same chains is
+//! timed by `scripts/bench-go.sh`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use okd_trust::verify::{self, VerifyOptions};
@@ -10,26 +11,12 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use std::hint::black_box;
 use std::time::Duration;
 
-/// The algorithms rustls' *ring* provider hands webpki (`SUPPORTED_SIG_ALGS.all`).
-static RING_ALGS: &[&dyn rustls_pki_types::SignatureVerificationAlgorithm] = &[
-    webpki::ring::ECDSA_P256_SHA256,
-    webpki::ring::ECDSA_P256_SHA384,
-    webpki::ring::ECDSA_P384_SHA256,
-    webpki::ring::ECDSA_P384_SHA384,
-    webpki::ring::ED25519,
-    webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
-    webpki::ring::RSA_PKCS1_3072_8192_SHA384,
-];
-
 fn chain_verify(c: &mut Criterion) {
     let at = Timestamp::from_unix_seconds(CHAIN_AT);
     let webpki_time = UnixTime::since_unix_epoch(Duration::from_secs(CHAIN_AT as u64));
     let server_name = ServerName::try_from(LEAF_HOST).expect("valid DNS name");
+    // What rustls hands webpki with its default provider: aws-lc-rs, every algorithm it supports.
+    let algorithms = rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms.all;
     for alg in Alg::ALL {
         for intermediate in [false, true] {
             let chain = okd_trust_benches::chain(alg, intermediate);
@@ -53,7 +40,7 @@ fn chain_verify(c: &mut Criterion) {
             let webpki_verify = || {
                 let ee = webpki::EndEntityCert::try_from(black_box(&leaf_der)).map_err(|_| ())?;
                 ee.verify_for_usage(
-                    RING_ALGS,
+                    algorithms,
                     &anchors,
                     &int_ders,
                     webpki_time,
@@ -92,7 +79,7 @@ fn chain_verify(c: &mut Criterion) {
                     verify::verify(&leaf, &options).is_trusted()
                 })
             });
-            group.bench_function("rustls-webpki (ring) parse + verify", |b| b.iter(|| webpki_verify().is_ok()));
+            group.bench_function("rustls-webpki (aws-lc-rs) parse + verify", |b| b.iter(|| webpki_verify().is_ok()));
             group.finish();
         }
     }
