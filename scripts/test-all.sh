@@ -21,6 +21,9 @@ bash scripts/limbo-conformance.sh
 step "random chains: okd-trust's kubelet profile vs live Go"
 bash scripts/go-differential.sh
 
+step "Go's verify benchmark, each run once (timings: bash scripts/bench-go.sh)"
+bash scripts/bench-go.sh --smoke
+
 step "benchmarks, each run once as a test (timings are for criterion runs, not for CI)"
 cargo bench --workspace --locked -- --test
 

@@ -312,12 +312,21 @@ OkdTrustStatus okd_trust_bundle_cert_is_ca(const OkdTrustBundle *bundle, size_t 
  * Files are read as client-go reads them: when a label is the path of the kubeconfig file, the
  * CA file the kubeconfig names (`certificate-authority`) is read from where client-go resolves
  * it (see okd_trust_kubeconfig_ca_file); a kubeconfig naming no CA is judged against the
- * platform's trust store (/etc/pki/tls/certs/ca-bundle.crt, else /etc/ssl/certs/ca-certificates.crt).
+ * platform's trust store (/etc/pki/tls/certs/ca-bundle.crt, else /etc/ssl/certs/ca-certificates.crt;
+ * okd_trust_diagnose_with_system_roots names another).
  *
  * Ownership: the inputs stay the caller's (they are copied); `*out` is a new diagnosis owned by
  * the caller (okd_trust_diagnosis_free).
  */
 OkdTrustStatus okd_trust_diagnose(const OkdTrustKubeconfig *const *kubeconfigs, const char *const *labels, size_t kubeconfig_count, const OkdTrustBundle *cluster_ca, const OkdTrustBundle *serving_chain, const char *server_name, int64_t at, OkdTrustDiagnosis **out);
+
+/**
+ * okd_trust_diagnose, with the system roots a kubeconfig naming no CA is judged against given
+ * as `system_roots` (labelled "system-roots"), as on a node whose trust store is elsewhere or
+ * to judge another node's; NULL reads the platform's trust store, as okd_trust_diagnose does.
+ * Ownership as for okd_trust_diagnose.
+ */
+OkdTrustStatus okd_trust_diagnose_with_system_roots(const OkdTrustKubeconfig *const *kubeconfigs, const char *const *labels, size_t kubeconfig_count, const OkdTrustBundle *cluster_ca, const OkdTrustBundle *serving_chain, const char *server_name, const OkdTrustBundle *system_roots, int64_t at, OkdTrustDiagnosis **out);
 
 /**
  * Releases a diagnosis. NULL is accepted.

@@ -1,5 +1,6 @@
 //! The doctor: findings, verdict, and its JSON and Prometheus renderings.
 
+use std::ptr;
 use std::ffi::c_char;
 
 use okd_trust_core::diagnose::{self, CaFile, Diagnosis, DoctorInput, Finding, Labelled, Severity, Verdict};
@@ -56,7 +57,8 @@ impl OkdTrustDiagnosis {
 /// Files are read as client-go reads them: when a label is the path of the kubeconfig file, the
 /// CA file the kubeconfig names (`certificate-authority`) is read from where client-go resolves
 /// it (see okd_trust_kubeconfig_ca_file); a kubeconfig naming no CA is judged against the
-/// platform's trust store (/etc/pki/tls/certs/ca-bundle.crt, else /etc/ssl/certs/ca-certificates.crt).
+/// platform's trust store (/etc/pki/tls/certs/ca-bundle.crt, else /etc/ssl/certs/ca-certificates.crt;
+/// okd_trust_diagnose_with_system_roots names another).
 ///
 /// Ownership: the inputs stay the caller's (they are copied); `*out` is a new diagnosis owned by
 /// the caller (okd_trust_diagnosis_free).
@@ -68,6 +70,36 @@ pub extern "C" fn okd_trust_diagnose(
     cluster_ca: *const OkdTrustBundle,
     serving_chain: *const OkdTrustBundle,
     server_name: *const c_char,
+    at: i64,
+    out: *mut *mut OkdTrustDiagnosis,
+) -> OkdTrustStatus {
+    okd_trust_diagnose_with_system_roots(
+        kubeconfigs,
+        labels,
+        kubeconfig_count,
+        cluster_ca,
+        serving_chain,
+        server_name,
+        ptr::null(),
+        at,
+        out,
+    )
+}
+
+/// okd_trust_diagnose, with the system roots a kubeconfig naming no CA is judged against given
+/// as `system_roots` (labelled "system-roots"), as on a node whose trust store is elsewhere or
+/// to judge another node's; NULL reads the platform's trust store, as okd_trust_diagnose does.
+/// Ownership as for okd_trust_diagnose.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn okd_trust_diagnose_with_system_roots(
+    kubeconfigs: *const *const OkdTrustKubeconfig,
+    labels: *const *const c_char,
+    kubeconfig_count: usize,
+    cluster_ca: *const OkdTrustBundle,
+    serving_chain: *const OkdTrustBundle,
+    server_name: *const c_char,
+    system_roots: *const OkdTrustBundle,
     at: i64,
     out: *mut *mut OkdTrustDiagnosis,
 ) -> OkdTrustStatus {
@@ -84,7 +116,11 @@ pub extern "C" fn okd_trust_diagnose(
             }
             input.kubeconfigs.push(Labelled::new(label, config.0.clone()));
         }
-        input.system_roots = okd_trust_io::system_roots().map(|(label, roots)| Labelled::new(label, roots));
+        input.system_roots = if system_roots.is_null() {
+            okd_trust_io::system_roots().map(|(label, roots)| Labelled::new(label, roots))
+        } else {
+            Some(Labelled::new("system-roots", ffi::handle(system_roots, "system_roots")?.0.clone()))
+        };
         if !cluster_ca.is_null() {
             input.cluster_cas.push(Labelled::new("cluster-ca", ffi::handle(cluster_ca, "cluster_ca")?.0.clone()));
         }

@@ -43,6 +43,7 @@ fn okd_trust_py(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(doctor::verify, m)?)?;
     m.add_function(wrap_pyfunction!(doctor::diagnose, m)?)?;
     m.add_function(wrap_pyfunction!(doctor::repair_kubeconfig, m)?)?;
+    m.add_function(wrap_pyfunction!(doctor::repair_ca_file, m)?)?;
     m.add("EXAMPLES", examples(m.py())?)?;
     Ok(())
 }

@@ -150,6 +150,44 @@ def test_kubeconfig_ca_malformed_and_missing(tmp_path):
     assert result["failed"] and "ca_bundle" in result["msg"]
 
 
+@pytest.fixture
+def node_with_ca_file(tmp_path):
+    """A node kubeconfig naming a CA file (relative to its directory) that holds the stale bundle."""
+    stale = okd_trust.Kubeconfig.parse(examples.NODE_KUBECONFIG).ca_bundle()
+    (tmp_path / "ca.crt").write_text("# the node's CA\n" + stale.to_pem())
+    os.chmod(tmp_path / "ca.crt", 0o600)
+    lines = [line for line in examples.NODE_KUBECONFIG.splitlines(True) if "certificate-authority-data" not in line]
+    text = "".join(line.replace("    server:", "    certificate-authority: ca.crt\n    server:") for line in lines)
+    (tmp_path / "kubeconfig").write_text(text)
+    return tmp_path
+
+
+def test_kubeconfig_ca_repairs_the_ca_file_it_names_and_leaves_the_kubeconfig(node_with_ca_file):
+    kubeconfig, ca_file = node_with_ca_file / "kubeconfig", node_with_ca_file / "ca.crt"
+    before_kubeconfig, before_ca = kubeconfig.read_bytes(), ca_file.read_bytes()
+    checked = run_module("kubeconfig_ca", kube_args(kubeconfig), check=True)
+    assert checked["changed"] and checked["ca_file"] == str(ca_file)
+    assert ca_file.read_bytes() == before_ca
+    result = run_module("kubeconfig_ca", kube_args(kubeconfig))
+    assert result["changed"] and result["verdict"]["trusted"], result
+    assert kubeconfig.read_bytes() == before_kubeconfig, "the kubeconfig is not touched"
+    after = ca_file.read_bytes()
+    assert after.startswith(before_ca), "the CA file keeps every byte it had and gains what it lacks"
+    assert len(okd_trust.CaBundle.from_pem(after)) == 5
+    assert stat.S_IMODE(os.stat(ca_file).st_mode) == 0o600
+    with open(result["backup_file"], "rb") as f:
+        assert f.read() == before_ca
+    again = run_module("kubeconfig_ca", kube_args(kubeconfig))
+    assert not again["changed"] and ca_file.read_bytes() == after
+
+
+def test_kubeconfig_ca_refuses_a_missing_ca_file(node_with_ca_file):
+    (node_with_ca_file / "ca.crt").unlink()
+    result = run_module("kubeconfig_ca", kube_args(node_with_ca_file / "kubeconfig"))
+    assert result["failed"] and "cannot read the CA file" in result["msg"] and "nothing was written" in result["msg"]
+    assert not (node_with_ca_file / "ca.crt").exists()
+
+
 def test_missing_library_is_reported(node, tmp_path):
     fake = tmp_path / "fake"
     (fake / "okd_trust").mkdir(parents=True)

@@ -519,6 +519,58 @@ static void test_diagnose(const char *examples) {
     free(ca_pem);
 }
 
+/* A kubeconfig naming no CA: kubelet then trusts the system roots, which the caller may name. */
+static int untrusted_with_roots(const OkdTrustKubeconfig *kc, const OkdTrustBundle *chain,
+                                const OkdTrustBundle *roots) {
+    const OkdTrustKubeconfig *kcs[1] = {kc};
+    const char *labels[1] = {"no-ca-kubeconfig"};
+    OkdTrustDiagnosis *d = NULL;
+    char *code = NULL;
+    size_t i;
+    int untrusted = 0;
+    OK(okd_trust_diagnose_with_system_roots(kcs, labels, 1, NULL, chain, NULL, roots, AT, &d));
+    for (i = 0; i < okd_trust_diagnosis_finding_count(d); i++) {
+        OK(okd_trust_diagnosis_finding_code(d, i, &code));
+        if (code && strcmp(code, "kubeconfig-untrusted-serving-chain") == 0) untrusted = 1;
+        okd_trust_string_free(code), code = NULL;
+    }
+    okd_trust_diagnosis_free(d);
+    return untrusted;
+}
+
+static void test_diagnose_with_system_roots(const char *examples) {
+    static const char no_ca[] =
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: local\n  cluster:\n"
+        "    server: https://api-int.ocp.example.com:6443\n"
+        "contexts:\n- name: kubelet\n  context:\n    cluster: local\n    user: kubelet\n"
+        "current-context: kubelet\nusers:\n- name: kubelet\n  user: {}\n";
+    size_t chain_len, ca_len, stale_len;
+    char *chain_pem = read_file(examples, "api-int-serving-chain.pem", &chain_len);
+    char *ca_pem = read_file(examples, "kube-apiserver-server-ca.pem", &ca_len);
+    char *stale_kc = read_file(examples, "var-lib-kubelet-kubeconfig.yaml", &stale_len);
+    OkdTrustKubeconfig *kc = NULL, *stale = NULL;
+    OkdTrustBundle *chain = NULL, *cluster = NULL, *stale_roots = NULL;
+
+    OK(okd_trust_kubeconfig_parse(u8(no_ca), strlen(no_ca), &kc));
+    OK(okd_trust_kubeconfig_parse(u8(stale_kc), stale_len, &stale));
+    OK(okd_trust_kubeconfig_ca_bundle(stale, NULL, &stale_roots));
+    OK(okd_trust_bundle_from_pem(u8(chain_pem), chain_len, &chain));
+    OK(okd_trust_bundle_from_pem(u8(ca_pem), ca_len, &cluster));
+    CHECK(!untrusted_with_roots(kc, chain, cluster));   /* roots that hold the rotated signer */
+    CHECK(untrusted_with_roots(kc, chain, stale_roots)); /* roots that hold only the old one */
+    CHECK_STATUS(okd_trust_diagnose_with_system_roots(NULL, NULL, 0, NULL, NULL, NULL, NULL, AT, NULL),
+                 OKD_TRUST_STATUS_NULL_POINTER);
+
+    okd_trust_bundle_free(chain);
+    okd_trust_bundle_free(cluster);
+    okd_trust_bundle_free(stale_roots);
+    okd_trust_kubeconfig_free(kc);
+    okd_trust_kubeconfig_free(stale);
+    free(chain_pem);
+    free(ca_pem);
+    free(stale_kc);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: %s EXAMPLES_DIR OUT_DIR\n", argv[0]);
@@ -528,6 +580,7 @@ int main(int argc, char **argv) {
     test_bundle(argv[1]);
     test_kubeconfig_and_verify(argv[1], argv[2]);
     test_diagnose(argv[1]);
+    test_diagnose_with_system_roots(argv[1]);
     printf("%d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

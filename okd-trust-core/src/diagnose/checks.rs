@@ -570,7 +570,7 @@ pub(super) fn repair(
 /// when expired CAs go. Verified like a kubeconfig repair: the new text must load as exactly the
 /// wanted bundle, and verify the served chain.
 #[allow(clippy::too_many_arguments)]
-fn repair_ca_file(
+pub(super) fn repair_ca_file(
     (index, source): (usize, &str),
     cluster_name: &str,
     file: &CaFile,

@@ -35,6 +35,7 @@ from ._native import (
     Verdict,
     __version__,
     diagnose,
+    repair_ca_file,
     repair_kubeconfig,
     verify,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "__version__",
     "diagnose",
     "examples",
+    "repair_ca_file",
     "repair_kubeconfig",
     "verify",
 ]

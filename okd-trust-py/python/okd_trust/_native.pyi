@@ -391,6 +391,20 @@ def diagnose(
     against system_roots (default: the platform bundle). A kubeconfig client-go cannot load is a
     kubeconfig-invalid finding."""
 
+def repair_ca_file(
+    path: str,
+    old: bytes,
+    bundle: Roots,
+    *,
+    cluster: str = "",
+    serving_chain: Optional[Chain] = None,
+    server_name: Optional[str] = None,
+    at: Time = None,
+) -> KubeconfigRepair:
+    """The CA file `path` (holding `old`) trusting `bundle`, checked as the doctor checks its CA-file
+    repairs; the kubeconfig naming it stays untouched. Write `new_text` to `path` only when
+    `verified` (GIL released)."""
+
 def repair_kubeconfig(
     kubeconfig: Union[Content, Kubeconfig],
     bundle: Roots,

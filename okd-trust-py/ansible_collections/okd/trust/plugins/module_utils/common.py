@@ -136,6 +136,59 @@ def repair_kubeconfig(text, label, wanted, cluster=None, state="union", prune_ex
     }
 
 
+def repair_ca_file(text, label, wanted, cluster=None, state="union", prune_expired=False,
+                   serving_chain=None, server_name=None, at=None):
+    """When the kubeconfig's cluster names a CA file (certificate-authority: PATH, no data), the
+    repair of that file, which is what kubelet reads; None when the cluster embeds its CA data.
+
+    The checks are the core's (okd_trust.repair_ca_file): the file keeps its bytes and gains what
+    it lacks, must load as exactly the new bundle and, with a serving chain, verify it. Returns
+    the dict repair_kubeconfig returns, plus `ca_file` (the path written). Raises TrustError when
+    the file cannot be read (client-go then refuses the kubeconfig), or a change fails a check.
+    """
+    try:
+        config = okd_trust.Kubeconfig.parse(text)
+        if cluster and cluster != config.current_cluster:
+            return None
+        path = config.ca_file(os.path.dirname(os.path.abspath(label)))
+        if path is None:
+            return None
+        cluster = config.current_cluster
+        try:
+            with open(path, "rb") as f:
+                old = f.read()
+        except (IOError, OSError) as e:
+            raise TrustError("%s: cannot read the CA file it names, %s (%s): client-go refuses such a "
+                             "kubeconfig; restore the file first" % (label, path, e))
+        try:
+            current = okd_trust.CaBundle.from_pem(old)
+        except okd_trust.Error:
+            current = None  # nothing client-go could load: the new bundle replaces it
+        bundle = new_bundle(current, wanted, state, prune_expired, at)
+        if current is not None and current.diff(bundle).unchanged:
+            changed, new_text = False, old
+        else:
+            repair = okd_trust.repair_ca_file(path, old, bundle, cluster=cluster, serving_chain=serving_chain,
+                                              server_name=server_name or config.server_name(cluster), at=at)
+            if not repair.verified:
+                raise TrustError("%s: refusing to write %s: %s" % (label, path, repair.verification))
+            changed, new_text = True, repair.new_text.encode("utf-8")
+    except okd_trust.Error as e:
+        raise TrustError(describe_error(label, e))
+    verdict = None
+    if serving_chain is not None:
+        verdict = verify_chain(bundle, serving_chain, server_name or config.server_name(cluster), at)
+    return {
+        "text": new_text,
+        "changed": changed,
+        "cluster": cluster,
+        "old_bundle": current,
+        "new_bundle": bundle,
+        "verdict": verdict,
+        "ca_file": path,
+    }
+
+
 def verdict_facts(verdict):
     if verdict is None:
         return None

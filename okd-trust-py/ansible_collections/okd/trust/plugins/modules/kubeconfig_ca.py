@@ -21,6 +21,12 @@ description:
   - Before anything is written the new text must re-parse, pass client-go's validation, and, when
     O(serving_chain) is given, its bundle must verify the api-int serving chain for O(server_name)
     under kubelet's rules (Go C(crypto/x509)). Otherwise the module fails and writes nothing.
+  - When the cluster names a CA file instead (C(certificate-authority) set to a path, absolute or
+    relative to the kubeconfig's directory, as client-go resolves it), kubelet reads that file, so
+    the module repairs the file and leaves the kubeconfig untouched: the file keeps its bytes and
+    gains the CAs it lacks (it is written anew only when O(prune_expired) drops some), with the same
+    checks, atomic write and backup. A CA file that cannot be read fails the module (client-go
+    refuses such a kubeconfig).
   - Refuses what cannot be edited safely (CA data behind a YAML anchor/alias or a C(!!binary) tag,
     C(certificate-authority) path and data both set, C(insecure-skip-tls-verify=true)).
   - Idempotent. The write is atomic and keeps the file's mode, owner and SELinux context.
@@ -116,6 +122,11 @@ cluster:
   returned: success
   type: str
   sample: local
+ca_file:
+  description: The CA file repaired instead of the kubeconfig, when the cluster names one.
+  returned: when the cluster sets certificate-authority to a path
+  type: str
+  sample: /etc/kubernetes/ca.crt
 added:
   description: Certificates the new bundle adds.
   returned: success
@@ -158,6 +169,7 @@ from ansible_collections.okd.trust.plugins.module_utils.common import (
     bundle_text,
     change_summary,
     load_bundle,
+    repair_ca_file,
     repair_kubeconfig,
     verdict_facts,
     write_atomic,
@@ -208,10 +220,7 @@ def main():
         module.fail_json(msg="%s: not UTF-8 text (byte %d); nothing was written" % (path, e.start))
     try:
         wanted = load_bundle(bundle_source, bundle_label)
-        result = repair_kubeconfig(
-            text,
-            path,
-            wanted,
+        options = dict(
             cluster=p["cluster"],
             state=p["state"],
             prune_expired=p["prune_expired"],
@@ -219,6 +228,7 @@ def main():
             server_name=p["server_name"],
             at=p["at"],
         )
+        result = repair_ca_file(text, path, wanted, **options) or repair_kubeconfig(text, path, wanted, **options)
     except TrustError as e:
         module.fail_json(msg="%s; nothing was written" % to_text(e))
     except ValueError as e:  # an argument okd_trust refused, e.g. a malformed `at`
@@ -236,15 +246,19 @@ def main():
         out["verdict"] = verdict_facts(result["verdict"])
     if module._diff:
         out["diff"] = dict(
-            before_header="%s (cluster %s)" % (path, result["cluster"]),
-            after_header="%s (cluster %s)" % (path, result["cluster"]),
+            before_header="%s (cluster %s)" % (result.get("ca_file") or path, result["cluster"]),
+            after_header="%s (cluster %s)" % (result.get("ca_file") or path, result["cluster"]),
             before=bundle_text(result["old_bundle"]),
             after=bundle_text(result["new_bundle"]) if changed else bundle_text(result["old_bundle"]),
         )
+    # The file kubelet reads: the CA file the kubeconfig names, or the kubeconfig itself.
+    written = result.get("ca_file") or path
+    if result.get("ca_file"):
+        out["ca_file"] = written
     if changed and not module.check_mode:
         if p["backup"]:
-            out["backup_file"] = module.backup_local(path)
-        write_atomic(module, path, to_bytes(result["text"], encoding="utf-8"))
+            out["backup_file"] = module.backup_local(written)
+        write_atomic(module, written, to_bytes(result["text"], encoding="utf-8"))
     module.exit_json(**out)
 
 
