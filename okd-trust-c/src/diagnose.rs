@@ -1,7 +1,7 @@
 //! The doctor: findings, verdict, and its JSON and Prometheus renderings.
 
-use std::ptr;
 use std::ffi::c_char;
+use std::ptr;
 
 use okd_trust_core::diagnose::{self, CaFile, Diagnosis, DoctorInput, Finding, Labelled, Severity, Verdict};
 use okd_trust_core::report;
