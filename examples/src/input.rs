@@ -5,7 +5,7 @@ use std::io::{self, Read};
 use std::net::IpAddr;
 use std::os::unix::fs::{FileTypeExt as _, OpenOptionsExt as _};
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use okd_trust::pem;
 use okd_trust::{CaBundle, Certificate, Limits, LineIndex, Timestamp};
@@ -143,13 +143,7 @@ pub(crate) fn chain(option: &'static str, path: &Path) -> Result<Vec<Certificate
 
 /// The current time, read from the system clock.
 pub(crate) fn now() -> Timestamp {
-    match SystemTime::now().duration_since(UNIX_EPOCH) {
-        Ok(since) => {
-            Timestamp::from_unix_nanos(i64::try_from(since.as_secs()).unwrap_or(i64::MAX), since.subsec_nanos())
-        }
-        // A clock set before 1970: whole seconds are enough there.
-        Err(before) => Timestamp::from_unix_seconds(-i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX)),
-    }
+    Timestamp::from(SystemTime::now())
 }
 
 /// Parses an `--at` value (RFC 3339, fractions of a second kept).

@@ -20,7 +20,7 @@
 
 use okd_trust::Certificate;
 use okd_trust::cert::colon_hex;
-use okd_trust::verify::{Attempt, CertSummary, Failure, Untrusted, Verdict};
+use okd_trust::verify::{Attempt, CertSummary, Untrusted, Verdict};
 use serde::Serialize;
 
 /// A verdict as JSON.
@@ -50,7 +50,7 @@ impl VerdictView {
 struct ReasonView {
     /// The deciding failure, in words (Go's wording first).
     failure: String,
-    /// A stable kebab-case code for the failed check, see [`failure_code`].
+    /// A stable kebab-case code for the failed check, see `Failure::code`.
     code: &'static str,
     /// The certificate the failure is about.
     certificate: SummaryView,
@@ -62,7 +62,7 @@ impl ReasonView {
     fn new(reason: &Untrusted) -> Self {
         ReasonView {
             failure: reason.failure.to_string(),
-            code: failure_code(&reason.failure),
+            code: reason.failure.code(),
             certificate: SummaryView::new(&reason.certificate),
             attempts: reason.attempts.iter().map(AttemptView::new).collect(),
         }
@@ -85,7 +85,7 @@ impl AttemptView {
         AttemptView {
             path: attempt.path.iter().map(SummaryView::new).collect(),
             failure: attempt.failure.to_string(),
-            code: failure_code(&attempt.failure),
+            code: attempt.failure.code(),
         }
     }
 }
@@ -133,31 +133,5 @@ impl CertView {
             not_before: cert.not_before().to_string(),
             not_after: cert.not_after().to_string(),
         }
-    }
-}
-
-/// A stable kebab-case code for each kind of failure, for scripts that branch on the reason.
-pub(crate) fn failure_code(failure: &Failure) -> &'static str {
-    match failure {
-        Failure::UnknownAuthority { .. } => "unknown-authority",
-        Failure::NotYetValid { .. } => "not-yet-valid",
-        Failure::Expired { .. } => "expired",
-        Failure::HostnameMismatch { .. } => "hostname-mismatch",
-        Failure::IncompatibleUsage { .. } => "incompatible-usage",
-        Failure::InvalidPolicies { .. } => "invalid-policies",
-        Failure::NotAuthorizedToSign => "not-authorized-to-sign",
-        Failure::ParentCannotSign { .. } => "parent-cannot-sign",
-        Failure::TooManyIntermediates { .. } => "too-many-intermediates",
-        Failure::NameConstraint { .. } => "name-constraint",
-        Failure::UnhandledCriticalExtension { .. } => "unhandled-critical-extension",
-        Failure::InsecureSignatureAlgorithm { .. } => "insecure-signature-algorithm",
-        Failure::UnsupportedAlgorithm { .. } => "unsupported-algorithm",
-        Failure::KeyAlgorithmMismatch { .. } => "key-algorithm-mismatch",
-        Failure::RsaKeyTooSmall { .. } => "rsa-key-too-small",
-        Failure::BadSignature => "bad-signature",
-        Failure::SignatureCheckLimit { .. } => "signature-check-limit",
-        Failure::Strict { .. } => "strict",
-        // `Failure` is non-exhaustive: a check added to the core before this list learns its name.
-        _ => "other",
     }
 }

@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::ptr;
 
-use okd_trust_core::diagnose::{self, CaFile, Diagnosis, DoctorInput, Finding, Labelled, Severity, Verdict};
+use okd_trust_core::diagnose::{self, CaFile, Diagnosis, DoctorInput, Finding, Labelled};
 use okd_trust_core::report;
 
 use crate::bundle::OkdTrustBundle;
@@ -148,9 +148,10 @@ pub extern "C" fn okd_trust_diagnosis_health(
 ) -> OkdTrustStatus {
     ffi::status(|| {
         let out = Out::new(out, "out")?;
-        out.set(match ffi::handle(diagnosis, "diagnosis")?.0.verdict {
-            Verdict::Healthy => OkdTrustHealth::Healthy,
-            Verdict::AtRisk => OkdTrustHealth::AtRisk,
+        out.set(match ffi::handle(diagnosis, "diagnosis")?.0.verdict.rank() {
+            0 => OkdTrustHealth::Healthy,
+            1 => OkdTrustHealth::AtRisk,
+            // catch-all: not a core enum (the core's rank; 2 and above are broken).
             _ => OkdTrustHealth::Broken,
         });
         Ok(())
@@ -204,9 +205,10 @@ pub extern "C" fn okd_trust_diagnosis_finding_severity(
 ) -> OkdTrustStatus {
     ffi::status(|| {
         let out = Out::new(out, "out")?;
-        out.set(match ffi::handle(diagnosis, "diagnosis")?.finding(index)?.severity {
-            Severity::Info => OkdTrustSeverity::Info,
-            Severity::Warning => OkdTrustSeverity::Warning,
+        out.set(match ffi::handle(diagnosis, "diagnosis")?.finding(index)?.severity.rank() {
+            0 => OkdTrustSeverity::Info,
+            1 => OkdTrustSeverity::Warning,
+            // catch-all: not a core enum (the core's rank; 2 and above are errors).
             _ => OkdTrustSeverity::Error,
         });
         Ok(())

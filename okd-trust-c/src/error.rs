@@ -105,33 +105,27 @@ fn to_c(e: &FfiError) -> OkdTrustError {
     OkdTrustError { status: e.status, message, position: e.position }
 }
 
-impl From<okd_trust_core::bundle::BundleError> for FfiError {
-    fn from(e: okd_trust_core::bundle::BundleError) -> Self {
-        use okd_trust_core::bundle::BundleError;
-        let position = match &e {
-            BundleError::NoCertificates { warnings } => warnings.first().map(|w| w.position),
-            BundleError::Pem(pem) => pem_position(pem),
-            _ => None,
+impl From<okd_trust_core::Error> for FfiError {
+    /// The core decides the class and the place; this only names the status.
+    fn from(e: okd_trust_core::Error) -> Self {
+        use okd_trust_core::ErrorKind as K;
+        let status = match e.kind() {
+            K::Parse | K::Invalid | K::Limit => OkdTrustStatus::InvalidInput,
+            K::NotFound => OkdTrustStatus::NotFound,
+            K::UnsafeEdit => OkdTrustStatus::EditRefused,
         };
-        FfiError::invalid(e.to_string()).at(position)
+        FfiError::new(status, e.to_string()).at(e.position())
     }
 }
 
-fn pem_position(e: &okd_trust_core::pem::PemError) -> Option<Position> {
-    match e {
-        okd_trust_core::pem::PemError::TooManyBlocks { position, .. } => Some(*position),
-        _ => None,
+impl From<okd_trust_core::bundle::BundleError> for FfiError {
+    fn from(e: okd_trust_core::bundle::BundleError) -> Self {
+        okd_trust_core::Error::from(e).into()
     }
 }
 
 impl From<okd_trust_core::kubeconfig::KubeconfigError> for FfiError {
     fn from(e: okd_trust_core::kubeconfig::KubeconfigError) -> Self {
-        use okd_trust_core::kubeconfig::KubeconfigError;
-        let status = match &e {
-            KubeconfigError::NoSuchCluster { .. } => OkdTrustStatus::NotFound,
-            _ => OkdTrustStatus::InvalidInput,
-        };
-        let position = e.position();
-        FfiError::new(status, e.to_string()).at(position)
+        okd_trust_core::Error::from(e).into()
     }
 }

@@ -23,7 +23,7 @@ pub mod kubeconfig;
 pub mod verify;
 
 use std::ffi::{c_char, c_int};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use okd_trust_core::{Position, Timestamp};
 
@@ -70,6 +70,7 @@ fn status_name(status: c_int) -> *const c_char {
         4 => "not-found\0",
         5 => "edit-refused\0",
         6 => "panic\0",
+        // catch-all: not a core enum (any int C passes).
         _ => "unknown\0",
     };
     name.as_ptr().cast()
@@ -149,12 +150,7 @@ pub(crate) fn timestamp(at: i64) -> Timestamp {
     if at != 0 {
         return Timestamp::from_unix_seconds(at);
     }
-    match SystemTime::now().duration_since(UNIX_EPOCH) {
-        Ok(since) => {
-            Timestamp::from_unix_nanos(i64::try_from(since.as_secs()).unwrap_or(i64::MAX), since.subsec_nanos())
-        }
-        Err(before) => Timestamp::from_unix_seconds(-i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX)),
-    }
+    Timestamp::from(SystemTime::now())
 }
 
 #[cfg(test)]

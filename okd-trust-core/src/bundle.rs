@@ -68,6 +68,20 @@ pub enum BundleWarningKind {
     },
 }
 
+impl BundleWarningKind {
+    /// A stable kebab-case code: `not-a-certificate`, `certificate-with-headers`,
+    /// `unparseable`, `duplicate` or `malformed-pem`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BundleWarningKind::NotACertificate { .. } => "not-a-certificate",
+            BundleWarningKind::CertificateWithHeaders => "certificate-with-headers",
+            BundleWarningKind::Unparseable(_) => "unparseable",
+            BundleWarningKind::Duplicate { .. } => "duplicate",
+            BundleWarningKind::MalformedPem { .. } => "malformed-pem",
+        }
+    }
+}
+
 impl fmt::Display for BundleWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.position)?;

@@ -41,7 +41,68 @@ pub enum Error {
     Input(#[from] InputError),
 }
 
+/// The class of an error: what the caller can do about it. The bindings translate this, and
+/// only this, into their own vocabulary (Python's exception classes, C's status codes).
+///
+/// Deliberately exhaustive: a binding matches every class without a catch-all, so a new class is
+/// a visible, breaking change rather than a silent mislabel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The bytes are not what was asked for: malformed PEM, DER, YAML/JSON, base64 or time, or a
+    /// document that is not of a supported kind.
+    Parse,
+    /// Well-formed, but unusable: a kubeconfig client-go refuses to load, a field of the wrong
+    /// type, a file of another kind where a kubeconfig belongs.
+    Invalid,
+    /// Something the caller named is not there (a cluster).
+    NotFound,
+    /// The input is over one of [`Limits`](crate::Limits).
+    Limit,
+    /// An edit that cannot be made safely, or that failed its self-check; nothing was produced.
+    UnsafeEdit,
+}
+
+impl ErrorKind {
+    /// `parse`, `invalid`, `not-found`, `limit` or `unsafe-edit`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Parse => "parse",
+            ErrorKind::Invalid => "invalid",
+            ErrorKind::NotFound => "not-found",
+            ErrorKind::Limit => "limit",
+            ErrorKind::UnsafeEdit => "unsafe-edit",
+        }
+    }
+}
+
 impl Error {
+    /// The class of this error.
+    ///
+    /// ```
+    /// use okd_trust::{Error, ErrorKind, Kubeconfig};
+    /// let syntax = Error::from(Kubeconfig::parse(b"clusters: [\n").unwrap_err());
+    /// assert_eq!(syntax.kind(), ErrorKind::Parse);
+    /// let typed = Error::from(Kubeconfig::parse(b"clusters:\n- name: a\n  cluster: {server: [1]}\n").unwrap_err());
+    /// assert_eq!(typed.kind(), ErrorKind::Invalid);
+    /// let config = Kubeconfig::parse(okd_trust::examples::NODE_KUBECONFIG.as_bytes())?;
+    /// assert_eq!(Error::from(config.ca_bundle("nowhere").unwrap_err()).kind(), ErrorKind::NotFound);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Pem(e) => pem_kind(e),
+            Error::Certificate(e) => cert_kind(e),
+            Error::Bundle(e) => bundle_kind(e),
+            Error::Document(e) => document_kind(e),
+            Error::Kubeconfig(e) => kubeconfig_kind(e),
+            Error::Edit(EditError::NoSuchCluster { .. }) => ErrorKind::NotFound,
+            Error::Edit(_) => ErrorKind::UnsafeEdit,
+            Error::Manifest(e) => manifest_kind(e),
+            Error::Timestamp(_) => ErrorKind::Parse,
+            Error::Input(e) => input_kind(e),
+        }
+    }
+
     /// Where in the input the problem is, when it has a place: a line and column for text, a byte
     /// offset for DER. Bindings hand this to callers that have no Rust types (Python, C).
     ///
@@ -63,6 +124,66 @@ impl Error {
             Error::Input(InputError::Invalid { source, .. }) => source.position(),
             Error::Input(_) => None,
         }
+    }
+}
+
+fn pem_kind(e: &PemError) -> ErrorKind {
+    match e {
+        PemError::InputTooLarge { .. } | PemError::TooManyBlocks { .. } => ErrorKind::Limit,
+    }
+}
+
+fn cert_kind(e: &CertError) -> ErrorKind {
+    match e {
+        CertError::TooLarge { .. } => ErrorKind::Limit,
+        CertError::Pem(e) => pem_kind(e),
+        _ => ErrorKind::Parse,
+    }
+}
+
+fn bundle_kind(e: &BundleError) -> ErrorKind {
+    match e {
+        BundleError::NoCertificates { .. } => ErrorKind::Parse,
+        BundleError::Pem(e) => pem_kind(e),
+    }
+}
+
+fn document_kind(e: &DocumentError) -> ErrorKind {
+    match e {
+        DocumentError::TooLarge { .. }
+        | DocumentError::TooDeep { .. }
+        | DocumentError::TooManyNodes { .. }
+        | DocumentError::TooManyAliases { .. }
+        | DocumentError::TooMuchAliasText { .. } => ErrorKind::Limit,
+        _ => ErrorKind::Parse,
+    }
+}
+
+fn kubeconfig_kind(e: &KubeconfigError) -> ErrorKind {
+    match e {
+        KubeconfigError::Document(e) => document_kind(e),
+        // client-go decodes the CA data as it loads the file: bad base64 is a malformed file.
+        KubeconfigError::InvalidCaData { .. } => ErrorKind::Parse,
+        KubeconfigError::NoSuchCluster { .. } => ErrorKind::NotFound,
+        _ => ErrorKind::Invalid,
+    }
+}
+
+fn manifest_kind(e: &ManifestError) -> ErrorKind {
+    match e {
+        ManifestError::Document(e) => document_kind(e),
+        ManifestError::Field { .. } => ErrorKind::Invalid,
+        ManifestError::Empty | ManifestError::UnsupportedKind { .. } | ManifestError::InvalidBase64 { .. } => {
+            ErrorKind::Parse
+        }
+    }
+}
+
+fn input_kind(e: &InputError) -> ErrorKind {
+    match e {
+        InputError::Invalid { source, .. } => source.kind(),
+        InputError::WrongKind { .. } => ErrorKind::Invalid,
+        _ => ErrorKind::Parse,
     }
 }
 

@@ -46,7 +46,7 @@ pub mod verify;
 pub use bundle::{BundleDiff, BundleWarning, CaBundle};
 pub use cert::Certificate;
 pub use document::DocumentError;
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use kubeconfig::Kubeconfig;
 pub use limits::Limits;
 pub use position::{LineIndex, Position};

@@ -116,6 +116,32 @@ impl Timestamp {
     }
 }
 
+impl From<std::time::SystemTime> for Timestamp {
+    /// A time the caller read from a clock (the core never reads one itself), to the nanosecond,
+    /// before 1970 included; beyond the `i64` range of seconds it saturates.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use okd_trust::Timestamp;
+    /// let before = UNIX_EPOCH - Duration::from_millis(1500);
+    /// assert_eq!(Timestamp::from(before), Timestamp::parse_rfc3339("1969-12-31T23:59:58.5Z")?);
+    /// # Ok::<(), okd_trust::TimestampError>(())
+    /// ```
+    fn from(time: std::time::SystemTime) -> Self {
+        let seconds = |d: std::time::Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+        match time.duration_since(std::time::UNIX_EPOCH) {
+            Ok(since) => Timestamp::from_unix_nanos(seconds(since), since.subsec_nanos()),
+            Err(before) => {
+                let before = before.duration();
+                match before.subsec_nanos() {
+                    0 => Timestamp::from_unix_nanos(-seconds(before), 0),
+                    nanos => Timestamp::from_unix_nanos((-seconds(before)).saturating_sub(1), 1_000_000_000 - nanos),
+                }
+            }
+        }
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, mo, d, h, mi, s) = self.to_utc();

@@ -15,6 +15,7 @@ pub fn base_dir(label: &str) -> String {
     let path = Path::new(label);
     let dir = match path.parent() {
         Some(parent) if path.is_file() && !parent.as_os_str().is_empty() => parent,
+        // catch-all: not a core enum (a path's parent).
         _ => Path::new("."),
     };
     std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned()).to_string_lossy().into_owned()

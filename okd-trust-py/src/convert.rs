@@ -1,6 +1,6 @@
 //! Conversions between Python values and the core's types: bytes, times, errors.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use okd_trust::{Position, Timestamp};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -33,8 +33,7 @@ pub(crate) fn is_content(value: &Bound<'_, PyAny>) -> bool {
 
 /// The current time: the binding, never the core, reads the clock.
 pub(crate) fn now() -> Timestamp {
-    let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    Timestamp::from_unix_nanos(i64::try_from(since.as_secs()).unwrap_or(i64::MAX), since.subsec_nanos())
+    Timestamp::from(SystemTime::now())
 }
 
 /// `at=None` means now; otherwise a timezone-aware `datetime` or an RFC 3339 string.
@@ -84,16 +83,11 @@ enum Class {
 }
 
 fn class_of(error: &okd_trust::Error) -> Class {
-    use okd_trust::Error as E;
-    use okd_trust::input::InputError;
-    use okd_trust::kubeconfig::KubeconfigError as K;
-    match error {
-        E::Kubeconfig(K::Document(_) | K::InvalidCaData { .. }) => Class::Parse,
-        E::Kubeconfig(_) => Class::Validation,
-        E::Edit(_) => Class::UnsafeEdit,
-        E::Input(InputError::Invalid { source, .. }) => class_of(source),
-        E::Input(InputError::WrongKind { .. }) => Class::Validation,
-        _ => Class::Parse,
+    use okd_trust::ErrorKind as K;
+    match error.kind() {
+        K::Parse | K::Limit => Class::Parse,
+        K::Invalid | K::NotFound => Class::Validation,
+        K::UnsafeEdit => Class::UnsafeEdit,
     }
 }
 

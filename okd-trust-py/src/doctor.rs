@@ -2,7 +2,7 @@
 
 use okd_trust::cert::ExtendedKeyUsage;
 use okd_trust::diagnose::{
-    self as doctor_core, CaFile, Diagnosis, DoctorInput, Finding, KubeconfigRepair, Labelled, Plan, RepairTarget,
+    self as doctor_core, CaFile, Diagnosis, DoctorInput, Finding, KubeconfigRepair, Labelled, Plan,
 };
 use okd_trust::input::Detected;
 use okd_trust::manifest::{Manifest, ManifestKind};
@@ -73,6 +73,7 @@ fn secret(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) -> PyResult<Man
     let bytes = bytes_of(value, label)?;
     let found = match okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))? {
         Detected::Manifests(objects) => objects.into_iter().find(|m| m.kind == ManifestKind::Secret),
+        // catch-all: only manifests can hold the Secret; any other kind is reported as missing it.
         _ => None,
     };
     found.ok_or_else(|| convert::validation_error(format!("{label}: holds no Secret")))
@@ -359,10 +360,7 @@ impl PyKubeconfigRepair {
     /// The CA file's path, resolved like client-go, for a `"ca-file"` repair (else None).
     #[getter]
     fn path(&self) -> Option<String> {
-        match &self.inner.target {
-            RepairTarget::CaFile { path } => Some(path.clone()),
-            _ => None,
-        }
+        self.inner.target.ca_file().map(str::to_owned)
     }
 
     /// The file as read.

@@ -3,9 +3,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash as _, Hasher as _};
 
-use okd_trust::bundle::BundleWarningKind;
 use okd_trust::cert::colon_hex;
-use okd_trust::kubeconfig::Format;
 use okd_trust::verify::CertSummary;
 use okd_trust::{CaBundle, Certificate, Kubeconfig};
 use pyo3::exceptions::PyIndexError;
@@ -419,13 +417,7 @@ impl PyCaBundle {
             .iter()
             .map(|w| PyBundleWarning {
                 message: w.to_string(),
-                kind: match &w.kind {
-                    BundleWarningKind::NotACertificate { .. } => "not-a-certificate",
-                    BundleWarningKind::CertificateWithHeaders => "certificate-with-headers",
-                    BundleWarningKind::Unparseable(_) => "unparseable",
-                    BundleWarningKind::Duplicate { .. } => "duplicate",
-                    _ => "malformed-pem",
-                },
+                kind: w.kind.code(),
                 line: w.position.line,
                 column: w.position.column,
                 offset: w.position.offset,
@@ -530,10 +522,7 @@ impl PyKubeconfig {
     /// `yaml` or `json`.
     #[getter]
     fn format(&self) -> &'static str {
-        match self.inner.format() {
-            Format::Json => "json",
-            _ => "yaml",
-        }
+        self.inner.format().as_str()
     }
 
     /// The text it was read from (without a byte-order mark).

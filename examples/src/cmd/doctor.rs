@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
-use okd_trust::diagnose::{self, CaFile, DoctorInput, Labelled, RepairTarget, Verdict};
+use okd_trust::diagnose::{self, CaFile, DoctorInput, Labelled, Verdict};
 use okd_trust::input::{self as detect, Detected};
 use okd_trust::manifest::{Manifest, ManifestKind};
 use okd_trust::{CaBundle, Certificate, Kubeconfig, Timestamp, examples, report};
@@ -145,17 +145,14 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
 /// `input` with each repaired kubeconfig replaced by its new text.
 fn with_repairs(mut input: DoctorInput, repairs: &[diagnose::KubeconfigRepair]) -> DoctorInput {
     for repair in repairs.iter().filter(|r| r.verified) {
-        match &repair.target {
-            RepairTarget::CaFile { .. } => {
-                for file in input.ca_files.iter_mut().filter(|f| f.kubeconfig == repair.kubeconfig) {
-                    file.contents = Ok(repair.new_text.clone().into_bytes());
-                }
+        if repair.target.ca_file().is_some() {
+            for file in input.ca_files.iter_mut().filter(|f| f.kubeconfig == repair.kubeconfig) {
+                file.contents = Ok(repair.new_text.clone().into_bytes());
             }
-            _ => {
-                let config = Kubeconfig::parse(repair.new_text.as_bytes()).ok();
-                if let (Some(config), Some(labelled)) = (config, input.kubeconfigs.get_mut(repair.kubeconfig)) {
-                    labelled.value = config;
-                }
+        } else {
+            let config = Kubeconfig::parse(repair.new_text.as_bytes()).ok();
+            if let (Some(config), Some(labelled)) = (config, input.kubeconfigs.get_mut(repair.kubeconfig)) {
+                labelled.value = config;
             }
         }
     }
@@ -313,6 +310,7 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Held), CliError> {
             // Keep the strict, ordered reading of a served chain (a certificate that fails to parse is an error).
             Detected::Pem(_) => input::chain("--serving-chain", path)?,
             Detected::Manifests(_) => read_bundle("--serving-chain", path)?.iter().cloned().collect(),
+            // catch-all: any other kind is the wrong input here, named by the core's kind_name.
             _ => {
                 return Err(CliError::WrongKind {
                     option: "--serving-chain",
@@ -335,6 +333,7 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Held), CliError> {
         let (_, detected) = read_detected("--signer-secret", path)?;
         let secret: Option<Manifest> = match detected {
             Detected::Manifests(objects) => objects.into_iter().find(|m| m.kind == ManifestKind::Secret),
+            // catch-all: only manifests can hold the Secret; any other kind is reported as missing it.
             _ => None,
         };
         let secret = secret.ok_or(CliError::Missing {
@@ -454,6 +453,7 @@ fn fetch_chain(target: &str, server_name: Option<&str>, timeout: Duration) -> Re
     let fail = |reason: String| CliError::Connect { target: target.to_owned(), reason };
     let host = match target.rsplit_once(':') {
         Some((host, port)) if port.parse::<u16>().is_ok() => host.trim_start_matches('[').trim_end_matches(']'),
+        // catch-all: not a core enum (an Option of text).
         _ => return Err(fail("expected HOST:PORT, e.g. api-int.ocp.example.com:6443".into())),
     };
     let sni = ServerName::try_from(server_name.unwrap_or(host).to_owned())
@@ -561,11 +561,10 @@ fn fix(args: &Args, diagnosis: &diagnose::Diagnosis, mut held: Held) -> Result<(
     // CA file two kubeconfigs share gets one write (their repairs agree: they read the same bytes).
     let mut writes: Vec<(Slot, &[u8])> = Vec::with_capacity(repairs.len());
     for repair in repairs {
-        let slot = match &repair.target {
-            RepairTarget::CaFile { .. } => {
-                held.ca_files.iter().find(|(k, _)| *k == repair.kubeconfig).map(|(_, slot)| Slot::CaFile(*slot))
-            }
-            _ => (repair.kubeconfig < held.kubeconfigs.len()).then_some(Slot::Kubeconfig(repair.kubeconfig)),
+        let slot = if repair.target.ca_file().is_some() {
+            held.ca_files.iter().find(|(k, _)| *k == repair.kubeconfig).map(|(_, slot)| Slot::CaFile(*slot))
+        } else {
+            (repair.kubeconfig < held.kubeconfigs.len()).then_some(Slot::Kubeconfig(repair.kubeconfig))
         };
         let Some(slot) = slot else {
             return Err(CliError::Fix(format!("{}: no file held to write this repair to", repair.source)));

@@ -108,6 +108,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
                     }
                 }
             }
+            // catch-all: a kind that holds no certificates adds no rows.
             _ => {}
         }
     }

@@ -149,6 +149,7 @@ fn write_text(out: &mut impl io::Write, view: &View) -> io::Result<()> {
             ("file", Some(path), None) => format!("{} CA(s) from {path}", c.ca.certificates.len()),
             ("data", _, None) => format!("{} CA(s) embedded", c.ca.certificates.len()),
             _ if c.insecure => "insecure-skip-tls-verify: nothing verified".to_owned(),
+            // catch-all: not a core enum (the view's own strings).
             _ => "no CA: the system roots".to_owned(),
         };
         writeln!(out, "cluster {:?}: {}{name}; {ca}", c.name, c.server)?;

@@ -25,6 +25,16 @@ impl Severity {
             Severity::Error => "error",
         }
     }
+
+    /// 0 for info, 1 for warning, 2 for error: the order of severity, stable for bindings whose
+    /// own enums carry these numbers.
+    pub fn rank(self) -> u8 {
+        match self {
+            Severity::Info => 0,
+            Severity::Warning => 1,
+            Severity::Error => 2,
+        }
+    }
 }
 
 impl fmt::Display for Severity {

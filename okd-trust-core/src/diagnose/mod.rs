@@ -148,6 +148,15 @@ impl Verdict {
             Verdict::Broken => "broken",
         }
     }
+
+    /// 0 healthy, 1 at risk, 2 broken: stable, for bindings whose own enums carry these numbers.
+    pub fn rank(self) -> u8 {
+        match self {
+            Verdict::Healthy => 0,
+            Verdict::AtRisk => 1,
+            Verdict::Broken => 2,
+        }
+    }
 }
 
 /// The doctor's answer.

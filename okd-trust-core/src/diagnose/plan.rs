@@ -57,6 +57,14 @@ impl RepairTarget {
             RepairTarget::CaFile { .. } => "ca-file",
         }
     }
+
+    /// The CA file's path, for a repair that writes one; `None` when it writes the kubeconfig.
+    pub fn ca_file(&self) -> Option<&str> {
+        match self {
+            RepairTarget::Kubeconfig => None,
+            RepairTarget::CaFile { path } => Some(path),
+        }
+    }
 }
 
 /// A JSON merge patch for `openshift-multus/kube-root-ca.crt`.

@@ -43,6 +43,16 @@ pub enum Format {
     Json,
 }
 
+impl Format {
+    /// `yaml` or `json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+        }
+    }
+}
+
 /// How a cluster entry tells the client to trust its server.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -160,6 +160,37 @@ pub enum Failure {
     },
 }
 
+impl Failure {
+    /// A stable kebab-case code for the check that failed, for scripts that branch on the reason.
+    ///
+    /// ```
+    /// use okd_trust::verify::Failure;
+    /// assert_eq!(Failure::BadSignature.code(), "bad-signature");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Failure::UnknownAuthority { .. } => "unknown-authority",
+            Failure::NotYetValid { .. } => "not-yet-valid",
+            Failure::Expired { .. } => "expired",
+            Failure::HostnameMismatch { .. } => "hostname-mismatch",
+            Failure::IncompatibleUsage { .. } => "incompatible-usage",
+            Failure::InvalidPolicies { .. } => "invalid-policies",
+            Failure::NotAuthorizedToSign => "not-authorized-to-sign",
+            Failure::ParentCannotSign { .. } => "parent-cannot-sign",
+            Failure::TooManyIntermediates { .. } => "too-many-intermediates",
+            Failure::NameConstraint { .. } => "name-constraint",
+            Failure::UnhandledCriticalExtension { .. } => "unhandled-critical-extension",
+            Failure::InsecureSignatureAlgorithm { .. } => "insecure-signature-algorithm",
+            Failure::UnsupportedAlgorithm { .. } => "unsupported-algorithm",
+            Failure::KeyAlgorithmMismatch { .. } => "key-algorithm-mismatch",
+            Failure::RsaKeyTooSmall { .. } => "rsa-key-too-small",
+            Failure::BadSignature => "bad-signature",
+            Failure::SignatureCheckLimit { .. } => "signature-check-limit",
+            Failure::Strict { .. } => "strict",
+        }
+    }
+}
+
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

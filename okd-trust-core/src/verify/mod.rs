@@ -53,6 +53,16 @@ pub enum Profile {
     Strict,
 }
 
+impl Profile {
+    /// `kubelet` or `strict`, the names [`FromStr`](std::str::FromStr) reads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Kubelet => "kubelet",
+            Profile::Strict => "strict",
+        }
+    }
+}
+
 impl std::str::FromStr for Profile {
     type Err = String;
 
