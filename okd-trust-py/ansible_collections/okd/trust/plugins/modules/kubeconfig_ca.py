@@ -23,7 +23,7 @@ description:
     under kubelet's rules (Go C(crypto/x509)). Otherwise the module fails and writes nothing.
   - When the cluster names a CA file instead (C(certificate-authority) set to a path, absolute or
     relative to the kubeconfig's directory, as client-go resolves it), kubelet reads that file, so
-    the module repairs the file and leaves the kubeconfig untouched: the file keeps its bytes and
+    the module repairs the file and leaves the kubeconfig untouched. The file keeps its bytes and
     gains the CAs it lacks (it is written anew only when O(prune_expired) drops some), with the same
     checks, atomic write and backup. A CA file that cannot be read fails the module (client-go
     refuses such a kubeconfig).
