@@ -20,19 +20,8 @@ fixed_seed=20261203
 fresh_seed="${OKD_TRUST_CHAIN_SEED:-$(( $(date +%s%N) % 1000000007 ))}"
 count="${OKD_TRUST_CHAIN_COUNT:-1000}"
 
-set +e
-go_bin=$(bash scripts/go-oracle.sh)
-go_status=$?
-set -e
-if [[ $go_status == 3 ]]; then
-    echo
-    echo "*******************************************************************************"
-    echo "*** Go cannot be installed here: the random-chain differential is SKIPPED ***"
-    echo "*******************************************************************************"
-    echo
-    exit 0
-fi
-[[ $go_status == 0 ]] || { echo "FAIL: scripts/go-oracle.sh failed ($go_status)"; exit 1; }
+source scripts/go-oracle-env.sh
+go_oracle "the random-chain differential" || exit 0
 
 venv="$root/target/oracle-venv"
 [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"

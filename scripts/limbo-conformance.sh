@@ -84,20 +84,8 @@ fi
 
 echo
 echo "== kubelet profile vs live Go (gate: zero disagreements)"
-set +e
-go_bin=$(bash scripts/go-oracle.sh)
-go_status=$?
-set -e
-if [[ $go_status == 3 ]]; then
-    echo
-    echo "*******************************************************************************"
-    echo "*** Go cannot be installed here: the live-Go comparison is SKIPPED ***"
-    echo "*******************************************************************************"
-    echo
-elif [[ $go_status != 0 ]]; then
-    echo "FAIL: scripts/go-oracle.sh failed ($go_status)"
-    status=1
-else
+source scripts/go-oracle-env.sh
+if go_oracle "the live-Go comparison"; then
     t=$(now_ms)
     "$go_bin/limboharness" <"$suite" >"$target_dir/limbo-go-live.json"
     echo "Go harness: $(took "$t")"
