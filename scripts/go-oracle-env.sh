@@ -7,6 +7,14 @@
 # holding `go` and `limboharness`) and exports the environment `go` itself needs (the pinned
 # toolchain, caches under ./target, no network, no telemetry). When Go cannot be had it prints a
 # loud banner saying WHAT is skipped and returns 1; any other failure ends the script.
+
+# go_environment GOROOT: the environment `go` runs in here — the pinned toolchain and nothing
+# else (no switching, no module proxy, no telemetry, no user go.env), caches under ./target.
+go_environment() {
+    export GOROOT="$1" GOTOOLCHAIN=local GOTELEMETRY=off GOPROXY=off GOENV=off GOFLAGS=-mod=mod
+    export GOPATH="$PWD/target/go-oracle/gopath" GOCACHE="$PWD/target/go-oracle/cache"
+}
+
 go_oracle() {
     local what=$1 status
     set +e
@@ -15,10 +23,7 @@ go_oracle() {
     set -e
     case $status in
         0)
-            local home="$PWD/target/go-oracle"
-            GOROOT="$(cd "$(dirname "$(readlink -f "$go_bin/go")")/.." && pwd)"
-            export GOROOT GOTOOLCHAIN=local GOTELEMETRY=off GOPROXY=off GOENV=off GOFLAGS=-mod=mod
-            export GOPATH="$home/gopath" GOCACHE="$home/cache"
+            go_environment "$(cd "$(dirname "$(readlink -f "$go_bin/go")")/.." && pwd)"
             ;;
         3)
             echo

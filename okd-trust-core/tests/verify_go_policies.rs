@@ -1,7 +1,9 @@
 //! Go's behaviours the kubelet profile matches beyond the suite, on generated chains: certificate
 //! policy validation (RFC 9618's graph, as `crypto/x509` runs it) and IPv4-mapped IPv6 addresses
-//! in SANs and name constraints. Each case here was first found by the random-chain differential
-//! against live Go (scripts/go-differential.sh); Go's verdict is in the test's name.
+//! in SANs and name constraints. The IP cases were found by the random-chain differential against
+//! live Go (scripts/go-differential.sh), the policy cases written from Go's `policiesValid`; every
+//! verdict asserted here (19) was run once through Go 1.26.6's `Verify` by the limbo harness and
+//! agreed. The differential keeps checking the same code against live Go on every test run.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::net::IpAddr;

@@ -242,33 +242,46 @@ pub(crate) fn repair_kubeconfig(
     Ok(PyKubeconfigRepair { inner })
 }
 
-/// The CA file a kubeconfig names (`certificate-authority: PATH`) holding `bundle`, checked as
-/// the doctor checks its CA-file repairs: the kubeconfig is left alone; the new text keeps the
-/// file's bytes and appends what it lacks (or is written anew when expired CAs go), must load as
-/// exactly `bundle`, and, with `serving_chain`, `bundle` must verify it for `server_name`. Write
-/// `new_text` to `path` only when `verified`. The GIL is released.
+/// The CA file `kubeconfig` names for `cluster` (default: the current cluster) holding `bundle`,
+/// checked as the doctor checks its CA-file repairs: the kubeconfig is left alone; the new text
+/// keeps the file's bytes (`old`) and appends what it lacks (or is written anew when expired CAs
+/// go), must load as exactly `bundle`, and, with `serving_chain`, `bundle` must verify it for
+/// `server_name` (default: the host the kubeconfig dials). Write `new_text` to `path` only when
+/// `verified`. The GIL is released.
 #[pyfunction]
-#[pyo3(signature = (path, old, bundle, *, cluster="", serving_chain=None, server_name=None, at=None))]
+#[pyo3(signature = (kubeconfig, path, old, bundle, *, cluster=None, serving_chain=None, server_name=None, at=None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn repair_ca_file(
     py: Python<'_>,
+    kubeconfig: &Bound<'_, PyAny>,
     path: &str,
     old: &[u8],
     bundle: &Bound<'_, PyAny>,
-    cluster: &str,
+    cluster: Option<&str>,
     serving_chain: Option<&Bound<'_, PyAny>>,
     server_name: Option<String>,
     at: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyKubeconfigRepair> {
+    let config = PyKubeconfig { inner: self::kubeconfig(py, kubeconfig, "kubeconfig")? };
+    let cluster = config.cluster_name(cluster)?;
     let bundle = self::bundle(py, bundle, "bundle")?;
     let chain = match serving_chain.filter(|c| !c.is_none()) {
         Some(chain) => Some(certificates(py, chain, "serving_chain")?),
         None => None,
     };
     let at = timestamp(at)?;
-    let (path, cluster, old) = (path.to_owned(), cluster.to_owned(), old.to_vec());
+    let (path, old) = (path.to_owned(), old.to_vec());
     let inner = py.detach(move || {
-        doctor_core::repair_ca_file(&path, &cluster, &old, &bundle, chain.as_deref(), server_name.as_deref(), at)
+        doctor_core::repair_ca_file(
+            &config.inner,
+            &cluster,
+            &path,
+            &old,
+            &bundle,
+            chain.as_deref(),
+            server_name.as_deref(),
+            at,
+        )
     });
     Ok(PyKubeconfigRepair { inner })
 }

@@ -185,7 +185,8 @@ def hash_of(name):
 
 
 class Issued:
-    """A certificate with what signed it, so it can be re-signed after a DER rewrite."""
+    """A certificate with its own key, subject and spec: it can sign others, and be issued again
+    (an expired copy, a cross-sign) from the same spec."""
 
     def __init__(self, der, key, subject, spec):
         self.der, self.key, self.subject, self.spec = der, key, subject, spec
@@ -295,6 +296,7 @@ class Case:
         self.id = f"chaingen::{seed}::{number}"
         self.notes = []
         self.zone = f"c{number}.example.com"
+        self.policy_case = False  # drawn in build(), so every case draws its knobs in one order
 
     def chance(self, p):
         return self.rng.random() < p

@@ -441,10 +441,10 @@ pub(super) fn plan(input: &DoctorInput, nodes: &[NodeTrust<'_>], cache: &Signatu
         }
         let repair = match roots {
             Roots::File { file, text, .. } => {
-                repair_ca_file((node.index, node.source), cluster_name, file, text, current, &wanted, serving())
+                repair_ca_file((node.index, node.source), cluster_name, &file.path, text, current, &wanted, serving())
             }
             Roots::System { empty_file: Some(file), .. } => {
-                repair_ca_file((node.index, node.source), cluster_name, file, b"", current, &wanted, serving())
+                repair_ca_file((node.index, node.source), cluster_name, &file.path, b"", current, &wanted, serving())
             }
             _ => repair((node.index, node.source), node.kubeconfig, cluster_name, &wanted, serving()),
         };
@@ -573,7 +573,7 @@ pub(super) fn repair(
 pub(super) fn repair_ca_file(
     (index, source): (usize, &str),
     cluster_name: &str,
-    file: &CaFile,
+    path: &str,
     old: &[u8],
     current: &CaBundle,
     wanted: &CaBundle,
@@ -583,7 +583,7 @@ pub(super) fn repair_ca_file(
     let mut repair = KubeconfigRepair {
         kubeconfig: index,
         source: source.to_owned(),
-        target: RepairTarget::CaFile { path: file.path.clone() },
+        target: RepairTarget::CaFile { path: path.to_owned() },
         cluster: cluster_name.to_owned(),
         old_text: String::from_utf8_lossy(old).into_owned(),
         new_text: String::new(),
@@ -592,9 +592,15 @@ pub(super) fn repair_ca_file(
         verified: false,
         verification: String::new(),
     };
+    if diff.is_unchanged() {
+        // Nothing to add or drop: the file stays as it is, whatever its encoding.
+        repair.new_text = repair.old_text.clone();
+        repair.verified = true;
+        repair.verification = "the CA file already holds exactly this bundle".into();
+        return repair;
+    }
     let Ok(old_text) = std::str::from_utf8(old) else {
-        repair.verification =
-            format!("the CA file {} is not UTF-8 text, so it is not rewritten automatically", file.path);
+        repair.verification = format!("the CA file {path} is not UTF-8 text, so it is not rewritten automatically");
         return repair;
     };
     let new_text = if diff.removed.is_empty() {

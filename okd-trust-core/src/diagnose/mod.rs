@@ -198,33 +198,39 @@ pub fn diagnose_with_cache(input: &DoctorInput, cache: &SignatureCache) -> Diagn
     Diagnosis { at: input.at, verdict, findings, plan, certificates }
 }
 
-/// Makes the CA file a kubeconfig names (`certificate-authority: PATH`) hold `bundle`, checked
-/// exactly as the doctor checks the CA-file repairs it offers: the kubeconfig stays untouched; the
-/// file gains the CAs it lacks, appended after its own bytes when nothing is dropped, written anew
-/// when expired ones go; the new text must load as exactly `bundle`; and — when `serving_chain`
-/// (leaf first) is given — `bundle` must verify it under the kubelet profile at `at`, for
-/// `server_name` (pass the host the kubeconfig dials, [`Kubeconfig::server_name`]).
+/// Makes the CA file `kubeconfig` names for `cluster` (`certificate-authority: PATH`) hold
+/// `bundle`, checked exactly as the doctor checks the CA-file repairs it offers: the kubeconfig
+/// stays untouched; the file gains the CAs it lacks, appended after its own bytes when nothing is
+/// dropped, written anew when expired ones go, and stays byte for byte when it already holds
+/// exactly `bundle`; the new text must load as exactly `bundle`; and — when `serving_chain` (leaf
+/// first) is given — `bundle` must verify it under the kubelet profile at `at`, for `server_name`
+/// or else the host the kubeconfig dials for `cluster`.
 ///
-/// `path` is the file as client-go resolves it ([`Kubeconfig::ca_file`]), `old` what it holds
-/// now, and `cluster` the kubeconfig's cluster entry that names it (a label in the result). The result's `target` is [`RepairTarget::CaFile`]; write `new_text` to `path` only when
+/// `path` is the file as client-go resolves it ([`Kubeconfig::ca_file`]) and `old` what it holds
+/// now. The result's `target` is [`RepairTarget::CaFile`]; write `new_text` to `path` only when
 /// `verified` is true.
 ///
 /// ```
-/// use okd_trust::{CaBundle, Timestamp, diagnose, examples};
+/// use okd_trust::{CaBundle, Kubeconfig, Timestamp, diagnose, examples};
 /// use okd_trust::diagnose::RepairTarget;
 ///
+/// let text = examples::NODE_KUBECONFIG.replace("certificate-authority-data:", "certificate-authority: ca.crt\n    x-was:");
+/// let config = Kubeconfig::parse(text.as_bytes())?;
 /// let cluster = CaBundle::from_pem(examples::CLUSTER_CA_BUNDLE.as_bytes())?;
 /// let chain = CaBundle::from_pem(examples::API_INT_SERVING_CHAIN.as_bytes())?;
 /// let at = Timestamp::parse_rfc3339("2024-05-01T00:00:00Z")?;
-/// let name = Some("api-int.ocp.example.com");
-/// let repair = diagnose::repair_ca_file("ca.crt", "local", b"", &cluster, Some(chain.as_slice()), name, at);
+/// let repair = diagnose::repair_ca_file(&config, "local", "ca.crt", b"", &cluster, Some(chain.as_slice()), None, at);
 /// assert!(repair.verified, "{}", repair.verification);
 /// assert_eq!(repair.target, RepairTarget::CaFile { path: "ca.crt".into() });
+/// let again = diagnose::repair_ca_file(&config, "local", "ca.crt", repair.new_text.as_bytes(), &cluster, None, None, at);
+/// assert_eq!(again.new_text, again.old_text, "a file that holds the bundle stays as it is");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[allow(clippy::too_many_arguments)]
 pub fn repair_ca_file(
-    path: &str,
+    kubeconfig: &Kubeconfig,
     cluster: &str,
+    path: &str,
     old: &[u8],
     bundle: &CaBundle,
     serving_chain: Option<&[Certificate]>,
@@ -232,11 +238,11 @@ pub fn repair_ca_file(
     at: Timestamp,
 ) -> KubeconfigRepair {
     let cache = SignatureCache::new();
-    let serving = checks::Serving { chain: serving_chain, server_name, at, cache: &cache };
+    let dialled = server_name.map(str::to_owned).or_else(|| kubeconfig.server_name(cluster));
+    let serving = checks::Serving { chain: serving_chain, server_name: dialled.as_deref(), at, cache: &cache };
     // What client-go would load from the file now: what does not parse adds nothing.
     let current = CaBundle::from_pem(old).unwrap_or_default();
-    let file = CaFile::new(0, path, Ok(old.to_vec()));
-    checks::repair_ca_file((0, path), cluster, &file, old, &current, bundle, serving)
+    checks::repair_ca_file((0, path), cluster, path, old, &current, bundle, serving)
 }
 
 /// Sets `certificate-authority-data` of `cluster` to `bundle`, and checks the result exactly as

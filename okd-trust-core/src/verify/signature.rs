@@ -15,8 +15,9 @@ use crate::cert::{EcCurve, HashAlgorithm, KeyUsage, PublicKeyAlgorithm, Signatur
 /// A signature scheme with everything needed to pick the arithmetic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scheme {
-    RsaPkcs1(HashAlgorithm),
-    RsaPss(HashAlgorithm),
+    /// RSA with the issuer key's modulus size, which decides the arithmetic that can check it.
+    RsaPkcs1(HashAlgorithm, u32),
+    RsaPss(HashAlgorithm, u32),
     Ecdsa(EcCurve, HashAlgorithm),
     Ed25519,
 }
@@ -41,12 +42,12 @@ impl SignatureBackend for AwsLc {
             return Some(verified);
         }
         let algorithm: &'static dyn VerificationAlgorithm = match scheme {
-            Scheme::RsaPkcs1(Sha256) => &sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
-            Scheme::RsaPkcs1(Sha384) => &sig::RSA_PKCS1_2048_8192_SHA384,
-            Scheme::RsaPkcs1(Sha512) => &sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
-            Scheme::RsaPss(Sha256) => &sig::RSA_PSS_2048_8192_SHA256,
-            Scheme::RsaPss(Sha384) => &sig::RSA_PSS_2048_8192_SHA384,
-            Scheme::RsaPss(Sha512) => &sig::RSA_PSS_2048_8192_SHA512,
+            Scheme::RsaPkcs1(Sha256, _) => &sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+            Scheme::RsaPkcs1(Sha384, _) => &sig::RSA_PKCS1_2048_8192_SHA384,
+            Scheme::RsaPkcs1(Sha512, _) => &sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+            Scheme::RsaPss(Sha256, _) => &sig::RSA_PSS_2048_8192_SHA256,
+            Scheme::RsaPss(Sha384, _) => &sig::RSA_PSS_2048_8192_SHA384,
+            Scheme::RsaPss(Sha512, _) => &sig::RSA_PSS_2048_8192_SHA512,
             Scheme::Ecdsa(P256, Sha256) => &sig::ECDSA_P256_SHA256_ASN1,
             Scheme::Ecdsa(P256, Sha384) => &sig::ECDSA_P256_SHA384_ASN1,
             Scheme::Ecdsa(P256, Sha512) => &sig::ECDSA_P256_SHA512_ASN1,
@@ -78,12 +79,8 @@ mod legacy {
     pub(super) fn verify(scheme: Scheme, public_key: &[u8], message: &[u8], signature: &[u8]) -> Option<bool> {
         match scheme {
             Scheme::Ecdsa(EcCurve::P224, hash) => Some(p224(hash, public_key, message, signature)),
-            Scheme::RsaPkcs1(HashAlgorithm::Sha384) | Scheme::RsaPss(_) => {
-                // A key this module cannot read (above 4096 bits, say) is aws-lc-rs's.
-                let key = rsa::RsaPublicKey::from_pkcs1_der(public_key).ok()?;
-                if rsa::traits::PublicKeyParts::size(&key) * 8 >= 2048 {
-                    return None;
-                }
+            Scheme::RsaPkcs1(HashAlgorithm::Sha384, bits) | Scheme::RsaPss(_, bits) if bits < 2048 => {
+                let Ok(key) = rsa::RsaPublicKey::from_pkcs1_der(public_key) else { return Some(false) };
                 Some(small_rsa(scheme, &key, message, signature))
             }
             _ => None,
@@ -108,16 +105,16 @@ mod legacy {
     /// Go's salt length for PSS in certificates is the hash's length.
     fn small_rsa(scheme: Scheme, key: &rsa::RsaPublicKey, message: &[u8], signature: &[u8]) -> bool {
         let verified = match scheme {
-            Scheme::RsaPkcs1(HashAlgorithm::Sha384) => {
+            Scheme::RsaPkcs1(HashAlgorithm::Sha384, _) => {
                 key.verify(rsa::Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(message), signature)
             }
-            Scheme::RsaPss(HashAlgorithm::Sha256) => {
+            Scheme::RsaPss(HashAlgorithm::Sha256, _) => {
                 key.verify(rsa::Pss::new::<Sha256>(), &Sha256::digest(message), signature)
             }
-            Scheme::RsaPss(HashAlgorithm::Sha384) => {
+            Scheme::RsaPss(HashAlgorithm::Sha384, _) => {
                 key.verify(rsa::Pss::new::<Sha384>(), &Sha384::digest(message), signature)
             }
-            Scheme::RsaPss(HashAlgorithm::Sha512) => {
+            Scheme::RsaPss(HashAlgorithm::Sha512, _) => {
                 key.verify(rsa::Pss::new::<Sha512>(), &Sha512::digest(message), signature)
             }
             _ => return false,
@@ -153,11 +150,10 @@ pub(crate) fn check_signature_from(
     }
     let algorithm = child.signature_algorithm();
     let scheme = scheme_for(algorithm, parent.public_key_algorithm())?;
-    if let (Scheme::RsaPkcs1(_) | Scheme::RsaPss(_), PublicKeyAlgorithm::Rsa { bits }) =
-        (scheme, parent.public_key_algorithm())
-        && *bits < 1024
+    if let Scheme::RsaPkcs1(_, bits) | Scheme::RsaPss(_, bits) = scheme
+        && bits < 1024
     {
-        return Err(Failure::RsaKeyTooSmall { bits: *bits });
+        return Err(Failure::RsaKeyTooSmall { bits });
     }
     match backend.verify(scheme, parent.public_key_bytes(), child.tbs_der(), child.signature()) {
         Some(true) => Ok(()),
@@ -173,11 +169,15 @@ fn scheme_for(algorithm: &SignatureAlgorithm, key: &PublicKeyAlgorithm) -> Resul
         return Err(Failure::InsecureSignatureAlgorithm { algorithm: algorithm.to_string() });
     }
     let mismatch = || Failure::KeyAlgorithmMismatch { algorithm: algorithm.to_string() };
+    let rsa_bits = match key {
+        PublicKeyAlgorithm::Rsa { bits } => *bits,
+        _ => 0,
+    };
     let scheme = match algorithm {
-        SignatureAlgorithm::Sha256WithRsa => Scheme::RsaPkcs1(Sha256),
-        SignatureAlgorithm::Sha384WithRsa => Scheme::RsaPkcs1(Sha384),
-        SignatureAlgorithm::Sha512WithRsa => Scheme::RsaPkcs1(Sha512),
-        SignatureAlgorithm::RsaPss(hash) => Scheme::RsaPss(*hash),
+        SignatureAlgorithm::Sha256WithRsa => Scheme::RsaPkcs1(Sha256, rsa_bits),
+        SignatureAlgorithm::Sha384WithRsa => Scheme::RsaPkcs1(Sha384, rsa_bits),
+        SignatureAlgorithm::Sha512WithRsa => Scheme::RsaPkcs1(Sha512, rsa_bits),
+        SignatureAlgorithm::RsaPss(hash) => Scheme::RsaPss(*hash, rsa_bits),
         SignatureAlgorithm::EcdsaWithSha256
         | SignatureAlgorithm::EcdsaWithSha384
         | SignatureAlgorithm::EcdsaWithSha512 => {
@@ -193,7 +193,7 @@ fn scheme_for(algorithm: &SignatureAlgorithm, key: &PublicKeyAlgorithm) -> Resul
         other => return Err(Failure::UnsupportedAlgorithm { algorithm: other.to_string() }),
     };
     match (scheme, key) {
-        (Scheme::RsaPkcs1(_) | Scheme::RsaPss(_), PublicKeyAlgorithm::Rsa { .. }) => Ok(scheme),
+        (Scheme::RsaPkcs1(..) | Scheme::RsaPss(..), PublicKeyAlgorithm::Rsa { .. }) => Ok(scheme),
         (Scheme::Ed25519, PublicKeyAlgorithm::Ed25519) => Ok(scheme),
         (_, PublicKeyAlgorithm::Other(oid)) => {
             Err(Failure::UnsupportedAlgorithm { algorithm: format!("issuer key {oid}") })
@@ -226,8 +226,10 @@ mod tests {
 
     #[test]
     fn large_rsa_keys_stay_with_aws_lc() {
-        // Not PKCS#1 at all: the legacy path declines and aws-lc-rs says no.
-        assert_eq!(legacy::verify(Scheme::RsaPss(HashAlgorithm::Sha256), b"junk", b"m", b"s"), None);
-        assert_eq!(AwsLc.verify(Scheme::RsaPss(HashAlgorithm::Sha256), b"junk", b"m", b"s"), Some(false));
+        // 2048 bits and up: the legacy path declines and aws-lc-rs decides (here: no).
+        assert_eq!(legacy::verify(Scheme::RsaPss(HashAlgorithm::Sha256, 2048), b"junk", b"m", b"s"), None);
+        assert_eq!(AwsLc.verify(Scheme::RsaPss(HashAlgorithm::Sha256, 2048), b"junk", b"m", b"s"), Some(false));
+        // Below: the legacy path decides, and a key it cannot read verifies nothing.
+        assert_eq!(legacy::verify(Scheme::RsaPss(HashAlgorithm::Sha256, 1024), b"junk", b"m", b"s"), Some(false));
     }
 }

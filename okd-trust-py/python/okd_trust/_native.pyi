@@ -392,18 +392,19 @@ def diagnose(
     kubeconfig-invalid finding."""
 
 def repair_ca_file(
+    kubeconfig: Union[Content, Kubeconfig],
     path: str,
     old: bytes,
     bundle: Roots,
     *,
-    cluster: str = "",
+    cluster: Optional[str] = None,
     serving_chain: Optional[Chain] = None,
     server_name: Optional[str] = None,
     at: Time = None,
 ) -> KubeconfigRepair:
-    """The CA file `path` (holding `old`) trusting `bundle`, checked as the doctor checks its CA-file
-    repairs; the kubeconfig naming it stays untouched. Write `new_text` to `path` only when
-    `verified` (GIL released)."""
+    """The CA file `path` (holding `old`) that `kubeconfig` names, trusting `bundle`, checked as the
+    doctor checks its CA-file repairs; the kubeconfig stays untouched. Write `new_text` to `path`
+    only when `verified` (GIL released)."""
 
 def repair_kubeconfig(
     kubeconfig: Union[Content, Kubeconfig],

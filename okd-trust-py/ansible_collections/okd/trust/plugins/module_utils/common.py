@@ -165,21 +165,18 @@ def repair_ca_file(text, label, wanted, cluster=None, state="union", prune_expir
         except okd_trust.Error:
             current = None  # nothing client-go could load: the new bundle replaces it
         bundle = new_bundle(current, wanted, state, prune_expired, at)
-        if current is not None and current.diff(bundle).unchanged:
-            changed, new_text = False, old
-        else:
-            repair = okd_trust.repair_ca_file(path, old, bundle, cluster=cluster, serving_chain=serving_chain,
-                                              server_name=server_name or config.server_name(cluster), at=at)
-            if not repair.verified:
-                raise TrustError("%s: refusing to write %s: %s" % (label, path, repair.verification))
-            changed, new_text = True, repair.new_text.encode("utf-8")
+        repair = okd_trust.repair_ca_file(config, path, old, bundle, cluster=cluster, serving_chain=serving_chain,
+                                          server_name=server_name, at=at)
+        if not repair.verified:
+            raise TrustError("%s: refusing to write %s: %s" % (label, path, repair.verification))
+        changed = repair.new_text != repair.old_text
     except okd_trust.Error as e:
         raise TrustError(describe_error(label, e))
     verdict = None
     if serving_chain is not None:
         verdict = verify_chain(bundle, serving_chain, server_name or config.server_name(cluster), at)
     return {
-        "text": new_text,
+        "text": repair.new_text.encode("utf-8") if changed else old,
         "changed": changed,
         "cluster": cluster,
         "old_bundle": current,
