@@ -388,3 +388,19 @@ fn merge_keys_and_aliases_resolve_like_yaml_1_1() {
     let quoted = "base: &base {server: https://merged}\nclusters:\n- name: a\n  cluster:\n    \"<<\": *base\n";
     assert_eq!(Kubeconfig::parse(quoted.as_bytes()).unwrap().cluster("a").unwrap().cluster.server, "");
 }
+
+/// yaml.v2 decodes a value that a repeated key later replaces, and sigs.k8s.io/yaml converts only
+/// what is left: a null key inside the replaced value cannot fail the file (kubectl loads it; found
+/// by the kubectl differential), while a tag the replaced value cannot hold still does.
+#[test]
+fn a_replaced_duplicate_is_decoded_but_never_converted() {
+    let text = "clusters:\n- name: old\n  cluster:\n    server: https://old\n    ~: [1, 2]\n\
+                clusters:\n- name: new\n  cluster:\n    server: https://new\n";
+    let config = Kubeconfig::parse(text.as_bytes()).unwrap();
+    let names: Vec<&str> = config.clusters().iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["new"]);
+    let kept = "clusters:\n- name: old\n  cluster:\n    server: https://old\n    ~: [1, 2]\n";
+    assert!(Kubeconfig::parse(kept.as_bytes()).is_err(), "a null key in what is kept fails, as in client-go");
+    let bad_tag = "clusters:\n- name: !!int old\n  cluster: {}\nclusters: []\n";
+    assert!(Kubeconfig::parse(bad_tag.as_bytes()).is_err(), "decoding the replaced value still fails");
+}

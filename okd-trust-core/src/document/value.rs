@@ -46,17 +46,63 @@ pub(crate) fn to_json(node: &Node, reading: Reading) -> Result<Value, NotJson> {
         },
         Kind::Sequence(items) => items.iter().map(|i| to_json(i, reading)).collect::<Result<_, _>>().map(Value::Array),
         Kind::Mapping(entries) => {
+            // yaml.v2 decodes every entry, a repeated key replacing the value before it (outside
+            // strict mode); sigs.k8s.io/yaml then converts what is left to JSON. So a value that a
+            // later duplicate replaces is decoded (its tags must resolve) but never converted: a
+            // null key or a NaN inside it cannot fail the file.
+            let replaced = replaced_entries(entries, reading)?;
             let mut map = Map::new();
-            for (key, value) in entries {
+            for ((key, value), replaced) in entries.iter().zip(replaced) {
                 if is_merge(key) {
                     merge(value, &mut map, reading)?;
+                } else if replaced {
+                    decode(value, reading)?;
                 } else {
-                    // A repeated key keeps its last value, as yaml.v2 does outside strict mode.
                     map.insert(key_text(key, reading)?, to_json(value, reading)?);
                 }
             }
             Ok(Value::Object(map))
         }
+    }
+}
+
+/// For each entry, whether a later entry has the same key (as yaml.v2 compares decoded keys; a
+/// merge entry is never replaced this way).
+fn replaced_entries(entries: &[(Node, Node)], reading: Reading) -> Result<Vec<bool>, NotJson> {
+    let mut replaced = vec![false; entries.len()];
+    // From the last entry back, so each key is looked up once: linear in the mapping's width.
+    let mut later = std::collections::HashSet::new();
+    for (i, (key, _)) in entries.iter().enumerate().rev() {
+        if !is_merge(key) {
+            // The decoded value's JSON text tells keys apart as yaml.v2 does: `1` and `"1"` differ.
+            replaced[i] = !later.insert(decode_key(key, reading)?.to_string());
+        }
+    }
+    Ok(replaced)
+}
+
+/// A mapping key as yaml.v2 decodes it: a collection cannot be a key at all; anything else can,
+/// null included (only the JSON conversion refuses that one).
+fn decode_key(key: &Node, reading: Reading) -> Result<Value, NotJson> {
+    match &key.kind {
+        Kind::Scalar { .. } => to_json(key, reading),
+        _ => Err(NotJson { at: key.start, reason: "invalid map key: a collection".into() }),
+    }
+}
+
+/// yaml.v2's decoding of a value that is then thrown away: only what fails while decoding (a
+/// scalar its tag cannot hold, a collection as a key) fails the file.
+fn decode(node: &Node, reading: Reading) -> Result<(), NotJson> {
+    match &node.kind {
+        Kind::Scalar { value, style } => match scalar(value, *style, node.tag.as_deref(), reading) {
+            Ok(_) => Ok(()),
+            Err(reason) => Err(NotJson { at: node.start, reason }),
+        },
+        Kind::Sequence(items) => items.iter().try_for_each(|item| decode(item, reading)),
+        Kind::Mapping(entries) => entries.iter().try_for_each(|(key, value)| {
+            decode_key(key, reading)?;
+            decode(value, reading)
+        }),
     }
 }
 
