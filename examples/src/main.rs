@@ -9,6 +9,7 @@
 
 mod cmd;
 mod error;
+mod gather;
 mod input;
 mod replace;
 mod view;
@@ -31,6 +32,8 @@ struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The whole cluster's trust from a must-gather (directory or tarball) or `oc get` dumps.
+    Cluster(cmd::cluster::Args),
     /// Diagnose (and with --fix, repair) a node's trust of api-int. Without inputs: the built-in incident.
     Doctor(cmd::doctor::Args),
     /// List every certificate in PEM files, kubeconfigs and ConfigMap/Secret manifests.
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
     // clap exits by itself: 0 for --help and --version, 2 for a usage error.
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Cluster(args) => cmd::cluster::run(args),
         Command::Doctor(args) => cmd::doctor::run(args),
         Command::Inspect(args) => cmd::inspect::run(args),
         Command::Kubeconfig(args) => cmd::kubeconfig::run(args),

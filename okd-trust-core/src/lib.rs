@@ -26,6 +26,7 @@
 
 pub mod bundle;
 pub mod cert;
+pub mod cluster;
 pub mod diagnose;
 mod document;
 mod error;

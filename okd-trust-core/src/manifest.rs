@@ -194,7 +194,7 @@ struct RawMetadata {
     annotations: BTreeMap<String, Value>,
 }
 
-fn read_object(document: &Document, node: &Node) -> Result<Manifest, ManifestError> {
+pub(crate) fn read_object(document: &Document, node: &Node) -> Result<Manifest, ManifestError> {
     let position = document.position(node.start);
     let value = document::to_json(node, document::Reading::Guided)
         .map_err(|e| ManifestError::Field { position: document.position(e.at), message: e.reason })?;

@@ -1,5 +1,6 @@
 //! One module per subcommand: each converts its arguments, calls the core, renders the answer.
 
+pub(crate) mod cluster;
 pub(crate) mod doctor;
 pub(crate) mod inspect;
 pub(crate) mod kubeconfig;

@@ -440,7 +440,7 @@ fn go_clean(path: &str) -> String {
 }
 
 /// The host of an `https://host:port/path` URL, without brackets around IPv6 literals.
-fn host_of_url(url: &str) -> Option<String> {
+pub(crate) fn host_of_url(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = rest.split(['/', '?', '#']).next()?;
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);

@@ -65,7 +65,7 @@
 //! ```
 
 mod json;
-mod prometheus;
+pub(crate) mod prometheus;
 mod text;
 
 pub use json::{SCHEMA_VERSION, json};

@@ -74,7 +74,7 @@ pub fn prometheus(diagnosis: &Diagnosis) -> String {
     out
 }
 
-fn family(out: &mut String, name: &str, help: &str) {
+pub(crate) fn family(out: &mut String, name: &str, help: &str) {
     let help = help.replace('\\', "\\\\").replace('\n', "\\n");
     let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
 }
@@ -82,11 +82,15 @@ fn family(out: &mut String, name: &str, help: &str) {
 /// The exporter's label set for `cert` found in `source`.
 fn cert_labels(source: &str, cert: &Certificate) -> String {
     let filename = source.rsplit('/').next().unwrap_or(source);
-    let mut labels = vec![
-        ("filepath".to_owned(), source.to_owned()),
-        ("filename".to_owned(), filename.to_owned()),
-        ("serial_number".to_owned(), hex_to_decimal(&cert.serial_hex())),
-    ];
+    let place = [("filepath", source), ("filename", filename)];
+    let place: Vec<String> = place.iter().map(|(k, v)| format!("{k}=\"{}\"", escape_label(v))).collect();
+    format!("{},{}", place.join(","), identity_labels(cert))
+}
+
+/// The exporter's labels that name a certificate wherever it is found: `serial_number` in
+/// decimal, `subject_C` … `subject_CN`, `issuer_C` … `issuer_CN`.
+pub(crate) fn identity_labels(cert: &Certificate) -> String {
+    let mut labels = vec![("serial_number".to_owned(), hex_to_decimal(&cert.serial_hex()))];
     for (prefix, dn) in [("subject", cert.subject()), ("issuer", cert.issuer())] {
         let attributes = dn_attributes(&dn);
         for field in DN_FIELDS {
@@ -98,7 +102,7 @@ fn cert_labels(source: &str, cert: &Certificate) -> String {
 }
 
 /// A label value escaped per the exposition format: `\` → `\\`, `"` → `\"`, newline → `\n`.
-fn escape_label(value: &str) -> String {
+pub(crate) fn escape_label(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {

@@ -206,6 +206,12 @@ impl fmt::Display for Verdict {
     }
 }
 
+/// Whether `parent`'s key signed `child` and `parent` may sign certificates (Go's
+/// `CheckSignatureFrom`): how the cluster analysis finds an issuer by signature, not by name.
+pub(crate) fn signed_by(child: &Certificate, parent: &Certificate, cache: &SignatureCache) -> bool {
+    cache.check(child, parent, || signature::check_signature_from(&signature::AwsLc, child, parent)).is_ok()
+}
+
 /// Decides whether a client holding `options.roots` trusts `leaf` (sent with `options.intermediates`).
 pub fn verify(leaf: &Certificate, options: &VerifyOptions<'_>) -> Verdict {
     match options.cache {

@@ -1,0 +1,541 @@
+//! From inventory and edges to findings, each with its evidence.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::edges::split_source;
+use super::inventory::{Inventory, spki_sha256};
+use super::model::{Bundle, BundleOrigin, Code, Edge, Finding, Signer, Unreadable};
+use super::objects::NodeInfo;
+use super::{ClusterInputs, ClusterOptions};
+use crate::cert::colon_hex;
+use crate::diagnose::Severity;
+use crate::verify::SignatureCache;
+use crate::{CaBundle, Certificate, Timestamp, go_base64};
+
+/// How many evidence lines of one kind a finding carries before it says "and N more".
+const MAX_LISTED: usize = 10;
+
+pub(crate) struct Context<'a> {
+    pub(crate) inventory: &'a Inventory,
+    pub(crate) edges: &'a [Edge],
+    pub(crate) nodes: &'a [NodeInfo],
+    pub(crate) at: Timestamp,
+    pub(crate) options: &'a ClusterOptions,
+    pub(crate) cache: &'a SignatureCache,
+}
+
+pub(crate) fn all(cx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    untrusted_edges(cx, &mut out);
+    rekeyed_signers(cx, &mut out);
+    superseded_only(cx, &mut out);
+    lifetimes(cx, &mut out);
+    rekey_risk(cx, &mut out);
+    old_trust(cx, &mut out);
+    out
+}
+
+/// Findings about the inputs themselves.
+pub(crate) fn inputs(inputs: &ClusterInputs, unreadable: &[Unreadable], partly_read: &[(String, usize)]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for u in unreadable {
+        let message = format!("{} could not be read and was skipped: {}", u.path, u.reason);
+        out.push(Finding::new(Code::InputUnreadable, Severity::Warning, &u.path, message));
+    }
+    for (source, skipped) in partly_read {
+        let message = format!("{skipped} PEM block(s) of {source} were skipped, as Go's AppendCertsFromPEM skips them");
+        out.push(Finding::new(Code::PemBlocksSkipped, Severity::Info, source, message));
+    }
+    for (source, note) in &inputs.kubeconfig_notes {
+        let message = format!("{source} was not judged against api-int: {note}");
+        out.push(Finding::new(Code::KubeconfigNotJudged, Severity::Warning, source, message));
+    }
+    if inputs.log_lines_total > 0 {
+        let mut finding = Finding::new(
+            Code::KubeletLogX509,
+            Severity::Warning,
+            inputs.log_lines.first().map(|l| l.path.as_str()).unwrap_or_default(),
+            format!("the kubelet journal has {} line(s) with x509 errors", inputs.log_lines_total),
+        );
+        for line in inputs.log_lines.iter().take(5) {
+            finding = finding.evidence("line", format!("{}:{}: {}", line.path, line.line, line.text));
+        }
+        out.push(finding);
+    }
+    out
+}
+
+fn days(seconds: i64) -> i64 {
+    seconds.div_euclid(86_400)
+}
+
+fn key_of(cert: &Certificate) -> String {
+    colon_hex(&spki_sha256(cert))
+}
+
+/// A bundle that does not verify an endpoint a row says it must: one finding per bundle.
+fn untrusted_edges(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut by_bundle: BTreeMap<&str, Vec<&Edge>> = BTreeMap::new();
+    for edge in cx.edges.iter().filter(|e| !e.verdict.is_trusted()) {
+        by_bundle.entry(edge.bundle.as_str()).or_default().push(edge);
+    }
+    for (source, edges) in by_bundle {
+        let Some(bundle) = cx.inventory.bundles.iter().find(|b| b.source == source) else { continue };
+        let endpoints: Vec<String> = dedup(edges.iter().map(|e| endpoint_label(e)));
+        let readers: Vec<&str> = dedup(edges.iter().map(|e| e.client));
+        let first = edges[0];
+        let reason = first.verdict.reason().map(|r| r.failure.to_string()).unwrap_or_default();
+        let message = format!(
+            "{source} does not verify {} for its clients ({}): {reason}",
+            endpoints.join(", "),
+            readers.join("; ")
+        );
+        let mut finding = Finding::new(Code::BundleUntrustedEndpoint, Severity::Error, source, message);
+        for edge in &edges {
+            let code = edge.verdict.reason().map(|r| r.failure.code()).unwrap_or_default();
+            finding = finding.evidence(
+                "edge",
+                format!("{} → {} ({}): {code}", edge.relationship, edge.endpoint, edge.server_name.as_deref().unwrap_or("-")),
+            );
+        }
+        for reader in &readers {
+            finding = finding.evidence("read by", *reader);
+        }
+        let endpoint_certs: Vec<&super::model::Endpoint> =
+            dedup_by(edges.iter().filter_map(|e| cx.inventory.endpoints.iter().find(|p| p.source == e.endpoint)));
+        for endpoint in &endpoint_certs {
+            finding = finding.certificate(&endpoint.certificate);
+            if let Some(signer) = endpoint.issuer_spki_sha256.as_deref().and_then(|k| signer_by_key(cx, k)) {
+                finding = finding
+                    .certificate(&signer.certificate)
+                    .evidence("issuer key", format!("{} ({})", signer.spki_sha256, signer.certificate.subject()));
+                let held = bundle.certificates.iter().any(|c| key_of(c) == signer.spki_sha256);
+                if !held {
+                    finding = finding.evidence("missing key", signer.spki_sha256.clone());
+                }
+            }
+        }
+        if let Some((repaired, verified)) = repair(cx, bundle, &endpoint_certs) {
+            finding = finding.evidence("patch verified", verified.to_string());
+            for line in patch(bundle, &repaired) {
+                finding = finding.evidence("fix", line);
+            }
+        }
+        out.push(finding);
+    }
+}
+
+fn endpoint_label(edge: &Edge) -> String {
+    match &edge.server_name {
+        Some(name) => format!("{name} ({})", edge.endpoint),
+        None => edge.endpoint.clone(),
+    }
+}
+
+fn dedup<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn dedup_by<'a, T>(items: impl Iterator<Item = &'a T>) -> Vec<&'a T> {
+    let mut out: Vec<&'a T> = Vec::new();
+    for item in items {
+        if !out.iter().any(|o| std::ptr::eq(*o, item)) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn signer_by_key<'a>(cx: &'a Context<'_>, key: &str) -> Option<&'a Signer> {
+    // The newest certificate of the key that is valid at the moment judged.
+    cx.inventory
+        .signers
+        .iter()
+        .filter(|s| s.spki_sha256 == key)
+        .max_by_key(|s| (s.certificate.is_valid_at(cx.at), s.certificate.not_before()))
+}
+
+/// The bundle with the issuers of its untrusted endpoints added and expired certificates dropped
+/// (the doctor's repair policy), and whether it then verifies every edge of the bundle.
+fn repair(
+    cx: &Context<'_>,
+    bundle: &Bundle,
+    endpoints: &[&super::model::Endpoint],
+) -> Option<(CaBundle, bool)> {
+    let issuers: Vec<Certificate> = endpoints
+        .iter()
+        .filter_map(|e| e.issuer_spki_sha256.as_deref().and_then(|k| signer_by_key(cx, k)))
+        .map(|s| s.certificate.clone())
+        .collect();
+    if issuers.is_empty() {
+        return None;
+    }
+    let repaired = bundle.certificates.union(&CaBundle::from_certificates(issuers)).without_expired(cx.at);
+    let verified = cx.edges.iter().filter(|e| e.bundle == bundle.source).all(|edge| {
+        let Some(endpoint) = cx.inventory.endpoints.iter().find(|p| p.source == edge.endpoint) else { return false };
+        let usages = match edge.usage {
+            super::Usage::Server => [crate::cert::ExtendedKeyUsage::ServerAuth],
+            super::Usage::Client => [crate::cert::ExtendedKeyUsage::ClientAuth],
+        };
+        let mut options = crate::verify::VerifyOptions::new(&repaired, cx.at)
+            .intermediates(&endpoint.intermediates)
+            .usages(&usages)
+            .cache(cx.cache);
+        if let Some(name) = edge.server_name.as_deref() {
+            options = options.server_name(name);
+        }
+        crate::verify::verify(&endpoint.certificate, &options).is_trusted()
+    });
+    Some((repaired, verified))
+}
+
+/// The commands that put `repaired` where `bundle` was read.
+fn patch(bundle: &Bundle, repaired: &CaBundle) -> Vec<String> {
+    let pem = repaired.to_pem();
+    let Some((object, key)) = split_source(&bundle.source) else {
+        return vec![format!("on the node: okd-trust doctor --fix (adds the missing CA to {})", bundle.source)];
+    };
+    let (namespace, name) = object.split_once('/').unwrap_or(("", object));
+    let quoted = |value: &str| serde_json::to_string(value).unwrap_or_default();
+    match bundle.origin {
+        BundleOrigin::ConfigMap => {
+            let body = format!("{{\"data\":{{{}:{}}}}}", quoted(key), quoted(&pem));
+            let mut lines = vec![format!("oc patch configmap -n {namespace} {name} --type merge -p '{body}'")];
+            if name == "kube-root-ca.crt" {
+                lines.push(
+                    "kube-controller-manager republishes kube-root-ca.crt from \
+                     openshift-kube-controller-manager/serviceaccount-ca: make sure that bundle holds the key too, \
+                     or the patch is overwritten; then restart the namespace's pods (oc delete pod --all -n NAMESPACE)"
+                        .replace("NAMESPACE", namespace),
+                );
+            }
+            lines
+        }
+        BundleOrigin::Secret | BundleOrigin::ServiceAccountToken => {
+            let body = format!("{{\"data\":{{{}:{}}}}}", quoted(key), quoted(&go_base64::encode(pem.as_bytes())));
+            vec![format!("oc patch secret -n {namespace} {name} --type merge -p '{body}'")]
+        }
+        BundleOrigin::ControllerConfig | BundleOrigin::MachineConfig => vec![
+            "the machine-config operator renders this from kube-apiserver's bundles: fix the source bundle, \
+             not this copy"
+                .to_owned(),
+        ],
+        BundleOrigin::NodeKubeconfig => {
+            vec![format!("on the node: okd-trust doctor --fix (adds the missing CA to {})", bundle.source)]
+        }
+    }
+}
+
+/// One subject, two keys.
+fn rekeyed_signers(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut by_subject: BTreeMap<&[u8], Vec<&Signer>> = BTreeMap::new();
+    for signer in &cx.inventory.signers {
+        by_subject.entry(signer.certificate.raw_subject()).or_default().push(signer);
+    }
+    for signers in by_subject.values() {
+        let mut keys: Vec<&Signer> = Vec::new();
+        for signer in signers {
+            if !keys.iter().any(|k| k.spki_sha256 == signer.spki_sha256) {
+                keys.push(signer);
+            }
+        }
+        if keys.len() < 2 {
+            continue;
+        }
+        keys.sort_by_key(|s| s.certificate.not_before());
+        let (Some(newest), Some(oldest)) = (keys.last(), keys.first()) else { continue };
+        // A long-lived key replaced before its refresh point is no routine rotation: the incident.
+        let early = keys[..keys.len() - 1].iter().any(|old| {
+            old.certificate.not_before().seconds_until(old.certificate.not_after()) >= 365 * 86_400
+                && newest.certificate.not_before() < old.refresh_at
+        });
+        let severity = if early { Severity::Warning } else { Severity::Info };
+        let subject = newest.certificate.subject();
+        let source = newest.secret.as_ref().map_or_else(|| subject.clone(), |s| s.source.clone());
+        let mut message = format!(
+            "{subject} was re-keyed: {} keys share the name; the newest dates from {}, the oldest from {}",
+            keys.len(),
+            newest.certificate.not_before(),
+            oldest.certificate.not_before(),
+        );
+        if early {
+            message.push_str(&format!(
+                ", long before the old key's refresh point ({}): every client that holds only the old key \
+                 stops trusting what the new key signs",
+                oldest.refresh_at
+            ));
+        }
+        let mut finding = Finding::new(Code::SignerRekeyed, severity, source, message);
+        for key in &keys {
+            finding = finding.certificate(&key.certificate).evidence(
+                "key",
+                format!(
+                    "{} notBefore {} notAfter {}{}",
+                    key.spki_sha256,
+                    key.certificate.not_before(),
+                    key.certificate.not_after(),
+                    if key.superseded_by.is_some() { " (superseded)" } else { " (current)" }
+                ),
+            );
+        }
+        out.push(finding);
+    }
+}
+
+/// Bundles that hold an old key of a signer and not the key that replaced it.
+fn superseded_only(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for bundle in &cx.inventory.bundles {
+        let keys: Vec<String> = bundle.certificates.iter().map(key_of).collect();
+        for (cert, key) in bundle.certificates.iter().zip(&keys) {
+            let Some(signer) = cx.inventory.signer(&spki_sha256(cert)) else { continue };
+            let Some(newer) = &signer.superseded_by else { continue };
+            if keys.contains(newer) {
+                continue;
+            }
+            let message = format!(
+                "{} holds only a superseded key of {} ({key}); the key that replaced it ({newer}) is missing",
+                bundle.source,
+                cert.subject()
+            );
+            out.push(
+                Finding::new(Code::BundleSupersededKeyOnly, Severity::Warning, &bundle.source, message)
+                    .certificate(cert)
+                    .evidence("superseded key", key.clone())
+                    .evidence("current key", newer.clone()),
+            );
+        }
+    }
+}
+
+/// Whether `cert` is the one its current Secret holds (not a copy in a bundle, not a revision).
+fn in_current_secret(sources: &[String], secret: Option<&super::model::SecretInfo>) -> bool {
+    secret.is_some_and(|s| s.revision_of.is_none() && sources.contains(&s.source))
+}
+
+/// Expired, past refresh, or re-keying soon.
+fn lifetimes(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut judge = |cert: &Certificate, source: &str, refresh_at: Timestamp, kind: &str| {
+        let lifetime = cert.not_before().seconds_until(cert.not_after());
+        if cert.not_after() < cx.at {
+            let message = format!("the {kind} in {source} ({}) expired on {}", cert.subject(), cert.not_after());
+            out.push(Finding::new(Code::CertExpired, Severity::Error, source, message).certificate(cert));
+        } else if refresh_at <= cx.at {
+            let message = format!(
+                "the {kind} in {source} ({}) is past its refresh point ({}) and still in place; it expires on {} \
+                 (in {} days): the operator that rotates it has not",
+                cert.subject(),
+                refresh_at,
+                cert.not_after(),
+                days(cx.at.seconds_until(cert.not_after()))
+            );
+            out.push(
+                Finding::new(Code::CertPastRefresh, Severity::Warning, source, message)
+                    .certificate(cert)
+                    .evidence("refresh at", refresh_at.to_string()),
+            );
+        } else if lifetime >= 365 * 86_400 && days(cx.at.seconds_until(refresh_at)) <= cx.options.warn_days {
+            let message = format!(
+                "{} re-keys on {} (in {} days): every bundle its clients hold, node kubeconfigs included, must \
+                 carry the new key before api-int serves a certificate it signs",
+                cert.subject(),
+                refresh_at,
+                days(cx.at.seconds_until(refresh_at))
+            );
+            out.push(
+                Finding::new(Code::SignerRefreshDue, Severity::Warning, source, message)
+                    .certificate(cert)
+                    .evidence("refresh at", refresh_at.to_string()),
+            );
+        }
+    };
+    for signer in &cx.inventory.signers {
+        if in_current_secret(&signer.sources, signer.secret.as_ref()) {
+            let source = signer.secret.as_ref().map(|s| s.source.as_str()).unwrap_or_default();
+            judge(&signer.certificate, source, signer.refresh_at, "signer");
+        }
+    }
+    for endpoint in &cx.inventory.endpoints {
+        if endpoint.secret.as_ref().is_some_and(|s| s.revision_of.is_none()) {
+            let refresh_at = super::inventory::refresh_point(&endpoint.certificate);
+            judge(&endpoint.certificate, &endpoint.source, refresh_at, "certificate");
+        }
+    }
+}
+
+/// Signer Secrets an upgrade to 4.15 before 4.15.10 would re-create with a new key.
+fn rekey_risk(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut unowned = Vec::new();
+    for signer in &cx.inventory.signers {
+        let Some(secret) = signer.secret.as_ref().filter(|_| in_current_secret(&signer.sources, signer.secret.as_ref()))
+        else {
+            continue;
+        };
+        if !secret.annotations.contains_key("openshift.io/owning-component") {
+            unowned.push(secret.source.clone());
+        }
+        if secret.secret_type != "SecretTypeTLS" {
+            continue;
+        }
+        // What the key anchors, and whether nodes hold it where nothing updates it.
+        let anchored: Vec<&Edge> = cx
+            .edges
+            .iter()
+            .filter(|e| {
+                cx.inventory
+                    .endpoints
+                    .iter()
+                    .find(|p| p.source == e.endpoint)
+                    .and_then(|p| p.issuer_spki_sha256.as_deref())
+                    == Some(signer.spki_sha256.as_str())
+            })
+            .collect();
+        let api_endpoints: Vec<&str> = dedup(
+            anchored.iter().filter(|e| e.relationship.ends_with("→api-int") || e.relationship.ends_with("→api")).map(|e| e.endpoint.as_str()),
+        );
+        let subject = signer.certificate.subject();
+        let mut finding = if api_endpoints.is_empty() {
+            Finding::new(
+                Code::SignerRekeyRisk,
+                Severity::Info,
+                &secret.source,
+                format!(
+                    "{} has the legacy type SecretTypeTLS: an upgrade to 4.15 before 4.15.10 re-creates it with a new \
+                     key ({subject}); nothing nodes hold outside the cluster's own republishing depends on it",
+                    secret.source
+                ),
+            )
+        } else {
+            let nodes: Vec<&str> = cx.nodes.iter().map(|n| n.name.as_str()).collect();
+            let exposure = if nodes.is_empty() {
+                "every node".to_owned()
+            } else {
+                format!("all {} nodes ({})", nodes.len(), nodes.join(", "))
+            };
+            Finding::new(
+                Code::SignerRekeyRisk,
+                Severity::Warning,
+                &secret.source,
+                format!(
+                    "{} has the legacy type SecretTypeTLS: an upgrade to 4.15 before 4.15.10 re-creates it with a new \
+                     key ({subject}) and re-issues {} from it, while {exposure} keep the old key in \
+                     /etc/kubernetes/kubeconfig and /var/lib/kubelet/kubeconfig: kubelet stops trusting api-int. \
+                     Upgrade to 4.15.10 or later, or convert the Secret's type to kubernetes.io/tls first (keeping \
+                     tls.crt and tls.key)",
+                    secret.source,
+                    api_endpoints.join(", ")
+                ),
+            )
+            .evidence("exposure", exposure)
+        };
+        finding = finding
+            .certificate(&signer.certificate)
+            .evidence("secret type", secret.secret_type.clone())
+            .evidence("key", signer.spki_sha256.clone());
+        for edge in anchored.iter().take(MAX_LISTED) {
+            finding = finding.evidence("anchors", format!("{} → {}", edge.relationship, edge.endpoint));
+        }
+        out.push(finding);
+    }
+    if !unowned.is_empty() {
+        let message = format!(
+            "{} signer Secret(s) carry no openshift.io/owning-component annotation: 4.15's certificate rotation \
+             rewrites their metadata, and before 4.15.10 re-creates (re-keys) those whose type is not \
+             kubernetes.io/tls",
+            unowned.len()
+        );
+        let mut finding = Finding::new(Code::SignerRekeyRisk, Severity::Info, "signer Secrets", message);
+        for source in unowned.iter().take(MAX_LISTED) {
+            finding = finding.evidence("secret", source.clone());
+        }
+        if unowned.len() > MAX_LISTED {
+            finding = finding.evidence("and", format!("{} more", unowned.len() - MAX_LISTED));
+        }
+        out.push(finding);
+    }
+}
+
+/// Superseded or expired CAs in bundles: removable when nothing chains to them, else who needs them.
+fn old_trust(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    // Certificates by issuer name, to look for dependents by signature.
+    let mut by_issuer: HashMap<&[u8], Vec<(String, &Certificate)>> = HashMap::new();
+    for endpoint in &cx.inventory.endpoints {
+        by_issuer.entry(endpoint.certificate.raw_issuer()).or_default().push((endpoint.source.clone(), &endpoint.certificate));
+    }
+    for signer in &cx.inventory.signers {
+        if !signer.certificate.is_self_issued() {
+            by_issuer
+                .entry(signer.certificate.raw_issuer())
+                .or_default()
+                .push((signer.certificate.subject(), &signer.certificate));
+        }
+    }
+    for signer in &cx.inventory.signers {
+        let expired = signer.certificate.not_after() < cx.at;
+        if signer.superseded_by.is_none() && !expired {
+            continue;
+        }
+        let bundles: Vec<&str> = cx
+            .inventory
+            .bundles
+            .iter()
+            .filter(|b| b.certificates.contains(&signer.certificate))
+            .map(|b| b.source.as_str())
+            .collect();
+        // Only the cluster's own trust: a bundle some relationship reads (the platform's public
+        // roots in trusted-ca-bundle are not the cluster's to prune).
+        if !bundles.iter().any(|b| cx.edges.iter().any(|e| e.bundle == *b)) {
+            continue;
+        }
+        let dependents: Vec<&str> = by_issuer
+            .get(signer.certificate.raw_subject())
+            .into_iter()
+            .flatten()
+            .filter(|(_, cert)| *cert != &signer.certificate && crate::verify::signed_by(cert, &signer.certificate, cx.cache))
+            .map(|(source, _)| source.as_str())
+            .collect();
+        let why = if expired { "expired" } else { "superseded" };
+        let subject = signer.certificate.subject();
+        let mut finding = if dependents.is_empty() {
+            Finding::new(
+                Code::TrustRemovable,
+                Severity::Info,
+                &subject,
+                format!(
+                    "the {why} key {} of {subject} is in {} bundle(s) and no certificate the inputs show chains to \
+                     it (checked by signature): it can be removed from them",
+                    signer.spki_sha256,
+                    bundles.len()
+                ),
+            )
+        } else {
+            Finding::new(
+                Code::TrustStillNeeded,
+                Severity::Info,
+                &subject,
+                format!(
+                    "the {why} key {} of {subject} still anchors {} certificate(s): keep it in its bundles until \
+                     they are re-issued",
+                    signer.spki_sha256,
+                    dependents.len()
+                ),
+            )
+        };
+        finding = finding.certificate(&signer.certificate);
+        for source in dependents.iter().take(MAX_LISTED) {
+            finding = finding.evidence("needed by", *source);
+        }
+        for source in bundles.iter().take(MAX_LISTED) {
+            finding = finding.evidence("bundle", *source);
+        }
+        if bundles.len() > MAX_LISTED {
+            finding = finding.evidence("and", format!("{} more bundles", bundles.len() - MAX_LISTED));
+        }
+        out.push(finding);
+    }
+}
