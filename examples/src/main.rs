@@ -9,7 +9,6 @@
 
 mod cmd;
 mod error;
-mod gather;
 mod input;
 mod replace;
 mod view;

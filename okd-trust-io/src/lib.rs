@@ -1,6 +1,9 @@
-//! The files the Python and C bindings read for the doctor, as client-go would read them: the CA
-//! file a kubeconfig names, and the platform's trust store. The core reads no files; this crate is
-//! the bindings' one copy of that I/O.
+//! The files okd-trust's front ends read, so the core never does: the CA file a kubeconfig
+//! names and the platform's trust store, as client-go reads them (for the doctor), and a
+//! must-gather read in place (for the cluster analysis). The CLI and the Python and C bindings
+//! share this one copy of that I/O.
+
+pub mod must_gather;
 
 use std::io::Read as _;
 use std::path::Path;

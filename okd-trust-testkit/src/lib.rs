@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+pub mod must_gather;
 pub mod okd;
 
 use std::net::IpAddr;

@@ -10,7 +10,7 @@ use okd_trust::diagnose::Verdict;
 
 use super::Outcome;
 use crate::error::CliError;
-use crate::{gather, input};
+use crate::input;
 
 /// Arguments of `okd-trust cluster`.
 #[derive(Debug, clap::Args)]
@@ -50,7 +50,11 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
     input::stdin_once(args.paths.iter().chain(&args.kubeconfig))?;
     let mut inputs = ClusterInputs::new();
     for path in &args.paths {
-        gather::read_into(path, &mut inputs)?;
+        okd_trust_io::must_gather::read_into(path, &mut inputs).map_err(|source| CliError::Read {
+            option: "PATH",
+            path: path.clone(),
+            source,
+        })?;
     }
     for path in &args.kubeconfig {
         let bytes = input::read("--kubeconfig", path)?;

@@ -11,7 +11,7 @@ use crate::verify::SignatureCache;
 /// The moment judged is `options.at` when given, else the must-gather's timestamp, else
 /// `options.now`; the report says which.
 pub fn analyze(inputs: &ClusterInputs, options: &ClusterOptions) -> ClusterReport {
-    let (at, at_source) = match (options.at, inputs.gathered_at) {
+    let (at, at_source) = match (options.at, inputs.gathered_at()) {
         (Some(at), _) => (at, AtSource::Given),
         (None, Some(at)) => (at, AtSource::Gathered),
         (None, None) => (options.now, AtSource::Clock),
@@ -37,7 +37,8 @@ pub fn analyze(inputs: &ClusterInputs, options: &ClusterOptions) -> ClusterRepor
         .unwrap_or_default();
     let mut unreadable = inputs.unreadable.clone();
     unreadable.extend(inventory.unreadable.iter().cloned());
-    let context = findings::Context { inventory: &inventory, edges: &edges.edges, nodes: &nodes, at, options, cache: &cache };
+    let context =
+        findings::Context { inventory: &inventory, edges: &edges.edges, nodes: &nodes, at, options, cache: &cache };
     let mut findings: Vec<Finding> = findings::all(&context);
     findings.extend(findings::inputs(inputs, &unreadable, &inventory.partly_read));
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(&b.code)).then(a.source.cmp(&b.source)));

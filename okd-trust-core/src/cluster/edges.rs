@@ -27,8 +27,7 @@ pub(crate) fn build(
     // Verdicts by (bundle content, endpoint, name, usage): hundreds of token Secrets share a CA.
     let mut verdicts: HashMap<(Vec<[u8; 32]>, usize, Option<String>, Usage), verify::Verdict> = HashMap::new();
     for row in RELATIONSHIPS {
-        let mut bundles: Vec<&Bundle> =
-            inventory.bundles.iter().filter(|b| selects_bundle(&row.bundles, b)).collect();
+        let mut bundles: Vec<&Bundle> = inventory.bundles.iter().filter(|b| selects_bundle(&row.bundles, b)).collect();
         if matches!(row.bundles, BundleSelector::SecretsNamed { .. }) {
             bundles = newest_revisions(bundles);
         }
@@ -85,8 +84,10 @@ fn judge(
         Usage::Server => [ExtendedKeyUsage::ServerAuth],
         Usage::Client => [ExtendedKeyUsage::ClientAuth],
     };
-    let mut options =
-        VerifyOptions::new(&bundle.certificates, at).intermediates(&endpoint.intermediates).usages(&usages).cache(cache);
+    let mut options = VerifyOptions::new(&bundle.certificates, at)
+        .intermediates(&endpoint.intermediates)
+        .usages(&usages)
+        .cache(cache);
     if let Some(name) = server_name {
         options = options.server_name(name);
     }
@@ -100,7 +101,10 @@ fn selects_bundle(selector: &BundleSelector, bundle: &Bundle) -> bool {
     let (namespace, name) = object.split_once('/').unwrap_or(("", object));
     match *selector {
         BundleSelector::Key { namespace: ns, name: n, key: k } => {
-            matches!(bundle.origin, BundleOrigin::ConfigMap | BundleOrigin::Secret) && namespace == ns && name == n && key == k
+            matches!(bundle.origin, BundleOrigin::ConfigMap | BundleOrigin::Secret)
+                && namespace == ns
+                && name == n
+                && key == k
         }
         BundleSelector::EveryNamespace { name: n, key: k } => {
             bundle.origin == BundleOrigin::ConfigMap && name == n && key == k
@@ -169,9 +173,10 @@ fn select_endpoints(selector: &EndpointSelector, inventory: &Inventory) -> Vec<(
             let mut newest: HashMap<&[u8], usize> = HashMap::new();
             for (i, e) in endpoints.filter(|(_, e)| e.csr_signer.as_deref() == Some(signer_name)) {
                 let subject = e.certificate.raw_subject();
-                let newer = newest.get(subject).and_then(|&j| inventory.endpoints.get(j)).is_none_or(|held| {
-                    held.certificate.not_before() < e.certificate.not_before()
-                });
+                let newer = newest
+                    .get(subject)
+                    .and_then(|&j| inventory.endpoints.get(j))
+                    .is_none_or(|held| held.certificate.not_before() < e.certificate.not_before());
                 if newer {
                     newest.insert(subject, i);
                 }

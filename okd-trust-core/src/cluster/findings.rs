@@ -36,15 +36,24 @@ pub(crate) fn all(cx: &Context<'_>) -> Vec<Finding> {
 }
 
 /// Findings about the inputs themselves.
-pub(crate) fn inputs(inputs: &ClusterInputs, unreadable: &[Unreadable], partly_read: &[(String, usize)]) -> Vec<Finding> {
+pub(crate) fn inputs(
+    inputs: &ClusterInputs,
+    unreadable: &[Unreadable],
+    partly_read: &[(String, Vec<String>)],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for u in unreadable {
         let message = format!("{} could not be read and was skipped: {}", u.path, u.reason);
         out.push(Finding::new(Code::InputUnreadable, Severity::Warning, &u.path, message));
     }
     for (source, skipped) in partly_read {
-        let message = format!("{skipped} PEM block(s) of {source} were skipped, as Go's AppendCertsFromPEM skips them");
-        out.push(Finding::new(Code::PemBlocksSkipped, Severity::Info, source, message));
+        let message =
+            format!("{} PEM block(s) of {source} were skipped, as Go's AppendCertsFromPEM skips them", skipped.len());
+        let mut finding = Finding::new(Code::PemBlocksSkipped, Severity::Info, source, message);
+        for why in skipped.iter().take(MAX_LISTED) {
+            finding = finding.evidence("skipped", why.clone());
+        }
+        out.push(finding);
     }
     for (source, note) in &inputs.kubeconfig_notes {
         let message = format!("{source} was not judged against api-int: {note}");
@@ -95,7 +104,12 @@ fn untrusted_edges(cx: &Context<'_>, out: &mut Vec<Finding>) {
             let code = edge.verdict.reason().map(|r| r.failure.code()).unwrap_or_default();
             finding = finding.evidence(
                 "edge",
-                format!("{} → {} ({}): {code}", edge.relationship, edge.endpoint, edge.server_name.as_deref().unwrap_or("-")),
+                format!(
+                    "{} → {} ({}): {code}",
+                    edge.relationship,
+                    edge.endpoint,
+                    edge.server_name.as_deref().unwrap_or("-")
+                ),
             );
         }
         for reader in &readers {
@@ -163,11 +177,7 @@ fn signer_by_key<'a>(cx: &'a Context<'_>, key: &str) -> Option<&'a Signer> {
 
 /// The bundle with the issuers of its untrusted endpoints added and expired certificates dropped
 /// (the doctor's repair policy), and whether it then verifies every edge of the bundle.
-fn repair(
-    cx: &Context<'_>,
-    bundle: &Bundle,
-    endpoints: &[&super::model::Endpoint],
-) -> Option<(CaBundle, bool)> {
+fn repair(cx: &Context<'_>, bundle: &Bundle, endpoints: &[&super::model::Endpoint]) -> Option<(CaBundle, bool)> {
     let issuers: Vec<Certificate> = endpoints
         .iter()
         .filter_map(|e| e.issuer_spki_sha256.as_deref().and_then(|k| signer_by_key(cx, k)))
@@ -234,9 +244,9 @@ fn patch(bundle: &Bundle, repaired: &CaBundle) -> Vec<String> {
 
 /// One subject, two keys.
 fn rekeyed_signers(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let mut by_subject: BTreeMap<&[u8], Vec<&Signer>> = BTreeMap::new();
+    let mut by_subject: BTreeMap<String, Vec<&Signer>> = BTreeMap::new();
     for signer in &cx.inventory.signers {
-        by_subject.entry(signer.certificate.raw_subject()).or_default().push(signer);
+        by_subject.entry(signer.certificate.subject()).or_default().push(signer);
     }
     for signers in by_subject.values() {
         let mut keys: Vec<&Signer> = Vec::new();
@@ -248,27 +258,35 @@ fn rekeyed_signers(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if keys.len() < 2 {
             continue;
         }
-        keys.sort_by_key(|s| s.certificate.not_before());
-        let (Some(newest), Some(oldest)) = (keys.last(), keys.first()) else { continue };
+        let Some(current) = keys.iter().find(|k| k.superseded_by.is_none()).copied() else { continue };
+        let old: Vec<&Signer> = keys.iter().filter(|k| k.superseded_by.is_some()).copied().collect();
         // A long-lived key replaced before its refresh point is no routine rotation: the incident.
-        let early = keys[..keys.len() - 1].iter().any(|old| {
-            old.certificate.not_before().seconds_until(old.certificate.not_after()) >= 365 * 86_400
-                && newest.certificate.not_before() < old.refresh_at
-        });
-        let severity = if early { Severity::Warning } else { Severity::Info };
-        let subject = newest.certificate.subject();
-        let source = newest.secret.as_ref().map_or_else(|| subject.clone(), |s| s.source.clone());
+        let early: Vec<&Signer> = old
+            .iter()
+            .filter(|o| {
+                o.certificate.not_before().seconds_until(o.certificate.not_after()) >= 365 * 86_400
+                    && o.refresh_at > current.certificate.not_before().max(o.certificate.not_before())
+            })
+            .copied()
+            .collect();
+        let severity = if early.is_empty() { Severity::Info } else { Severity::Warning };
+        let subject = current.certificate.subject();
+        let source = current.secret.as_ref().map_or_else(|| subject.clone(), |s| s.source.clone());
         let mut message = format!(
-            "{subject} was re-keyed: {} keys share the name; the newest dates from {}, the oldest from {}",
+            "{subject} was re-keyed: {} keys share the name; the current one ({}, notBefore {}) replaced {}",
             keys.len(),
-            newest.certificate.not_before(),
-            oldest.certificate.not_before(),
+            current.spki_sha256,
+            current.certificate.not_before(),
+            old.iter()
+                .map(|o| format!("{} (notBefore {})", o.spki_sha256, o.certificate.not_before()))
+                .collect::<Vec<_>>()
+                .join(", "),
         );
-        if early {
+        if let Some(first) = early.first() {
             message.push_str(&format!(
                 ", long before the old key's refresh point ({}): every client that holds only the old key \
                  stops trusting what the new key signs",
-                oldest.refresh_at
+                first.refresh_at
             ));
         }
         let mut finding = Finding::new(Code::SignerRekeyed, severity, source, message);
@@ -314,8 +332,8 @@ fn superseded_only(cx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// Whether `cert` is the one its current Secret holds (not a copy in a bundle, not a revision).
-fn in_current_secret(sources: &[String], secret: Option<&super::model::SecretInfo>) -> bool {
-    secret.is_some_and(|s| s.revision_of.is_none() && sources.contains(&s.source))
+fn in_current_secret(signer: &Signer) -> bool {
+    super::inventory::held_by_current_secret(signer)
 }
 
 /// Expired, past refresh, or re-keying soon.
@@ -355,7 +373,7 @@ fn lifetimes(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     };
     for signer in &cx.inventory.signers {
-        if in_current_secret(&signer.sources, signer.secret.as_ref()) {
+        if in_current_secret(signer) {
             let source = signer.secret.as_ref().map(|s| s.source.as_str()).unwrap_or_default();
             judge(&signer.certificate, source, signer.refresh_at, "signer");
         }
@@ -372,8 +390,7 @@ fn lifetimes(cx: &Context<'_>, out: &mut Vec<Finding>) {
 fn rekey_risk(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut unowned = Vec::new();
     for signer in &cx.inventory.signers {
-        let Some(secret) = signer.secret.as_ref().filter(|_| in_current_secret(&signer.sources, signer.secret.as_ref()))
-        else {
+        let Some(secret) = signer.secret.as_ref().filter(|_| in_current_secret(signer)) else {
             continue;
         };
         if !secret.annotations.contains_key("openshift.io/owning-component") {
@@ -396,7 +413,10 @@ fn rekey_risk(cx: &Context<'_>, out: &mut Vec<Finding>) {
             })
             .collect();
         let api_endpoints: Vec<&str> = dedup(
-            anchored.iter().filter(|e| e.relationship.ends_with("→api-int") || e.relationship.ends_with("→api")).map(|e| e.endpoint.as_str()),
+            anchored
+                .iter()
+                .filter(|e| e.relationship.ends_with("→api-int") || e.relationship.ends_with("→api"))
+                .map(|e| e.endpoint.as_str()),
         );
         let subject = signer.certificate.subject();
         let mut finding = if api_endpoints.is_empty() {
@@ -465,7 +485,10 @@ fn old_trust(cx: &Context<'_>, out: &mut Vec<Finding>) {
     // Certificates by issuer name, to look for dependents by signature.
     let mut by_issuer: HashMap<&[u8], Vec<(String, &Certificate)>> = HashMap::new();
     for endpoint in &cx.inventory.endpoints {
-        by_issuer.entry(endpoint.certificate.raw_issuer()).or_default().push((endpoint.source.clone(), &endpoint.certificate));
+        by_issuer
+            .entry(endpoint.certificate.raw_issuer())
+            .or_default()
+            .push((endpoint.source.clone(), &endpoint.certificate));
     }
     for signer in &cx.inventory.signers {
         if !signer.certificate.is_self_issued() {
@@ -496,7 +519,9 @@ fn old_trust(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .get(signer.certificate.raw_subject())
             .into_iter()
             .flatten()
-            .filter(|(_, cert)| *cert != &signer.certificate && crate::verify::signed_by(cert, &signer.certificate, cx.cache))
+            .filter(|(_, cert)| {
+                *cert != &signer.certificate && crate::verify::signed_by(cert, &signer.certificate, cx.cache)
+            })
             .map(|(source, _)| source.as_str())
             .collect();
         let why = if expired { "expired" } else { "superseded" };

@@ -26,8 +26,8 @@ pub(crate) struct Inventory {
     pub(crate) urls: ApiUrls,
     /// Bundles that could not be read (broken PEM, no certificate).
     pub(crate) unreadable: Vec<Unreadable>,
-    /// Bundles some of whose PEM blocks were skipped, as Go skips them, with how many.
-    pub(crate) partly_read: Vec<(String, usize)>,
+    /// Bundles some of whose PEM blocks were skipped, as Go skips them, with why.
+    pub(crate) partly_read: Vec<(String, Vec<String>)>,
     /// Index of a signer by its SPKI SHA-256.
     by_key: HashMap<[u8; 32], usize>,
 }
@@ -160,8 +160,10 @@ impl<'a> Builder<'a> {
         if first.is_ca() {
             self.ca(&first, &source);
             let key = spki_sha256(&first);
-            // The current Secret speaks for the key; a revisioned copy only when nothing else does.
-            let keep = self.secrets_by_key.get(&key).is_none_or(|held| held.revision_of.is_some());
+            // The current Secret speaks for the key (a revisioned copy only when nothing else
+            // does); of two current ones, the first by name, whatever order they were read in.
+            let rank = |s: &SecretInfo| (s.revision_of.is_some(), s.source.clone());
+            let keep = self.secrets_by_key.get(&key).is_none_or(|held| rank(&info) < rank(held));
             if keep {
                 self.secrets_by_key.insert(key, info);
             }
@@ -229,8 +231,9 @@ impl<'a> Builder<'a> {
                     .warnings()
                     .iter()
                     .filter(|w| !matches!(w.kind, crate::bundle::BundleWarningKind::Duplicate { .. }))
-                    .count();
-                if skipped > 0 {
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>();
+                if !skipped.is_empty() {
                     self.inventory.partly_read.push((source.clone(), skipped));
                 }
                 self.add_bundle(source, origin, bundle);
@@ -271,9 +274,16 @@ impl<'a> Builder<'a> {
             });
         }
         let inventory = &mut self.inventory;
-        inventory.signers.sort_by(|a, b| {
-            (a.certificate.subject(), a.certificate.not_before()).cmp(&(b.certificate.subject(), b.certificate.not_before()))
+        // The same inputs give the same report, whatever order the files were read in.
+        for signer in &mut inventory.signers {
+            signer.sources.sort_unstable();
+            signer.sources.dedup();
+        }
+        inventory.signers.sort_by_cached_key(|s| {
+            (s.certificate.subject(), s.certificate.not_before(), s.certificate.sha256_fingerprint())
         });
+        inventory.bundles.sort_by(|a, b| a.source.cmp(&b.source));
+        inventory.endpoints.sort_by(|a, b| a.source.cmp(&b.source));
         for (i, signer) in inventory.signers.iter().enumerate() {
             inventory.by_key.entry(spki_sha256(&signer.certificate)).or_insert(i);
         }
@@ -319,26 +329,33 @@ pub(crate) fn refresh_point(cert: &Certificate) -> Timestamp {
     cert.not_before().saturating_add_seconds(share)
 }
 
-/// Marks every key of a subject that a newer key of the same subject replaced.
+/// Marks every key of a subject that another key of the same subject replaced. The current key
+/// is the one its signer Secret holds now; without such a Secret, the newest. Subjects compare as
+/// names (RFC 4514 text), so a re-created signer whose name is encoded differently still counts.
 fn mark_superseded(signers: &mut [Signer]) {
-    let mut newest: HashMap<Vec<u8>, (Timestamp, String)> = HashMap::new();
+    let rank = |s: &Signer| (held_by_current_secret(s), s.certificate.not_before());
+    let mut current: HashMap<String, ((bool, Timestamp), String)> = HashMap::new();
     for signer in signers.iter() {
-        let subject = signer.certificate.raw_subject().to_vec();
-        let candidate = (signer.certificate.not_before(), signer.spki_sha256.clone());
-        match newest.get(&subject) {
-            Some(current) if current.0 >= candidate.0 => {}
+        let candidate = (rank(signer), signer.spki_sha256.clone());
+        match current.get(&signer.certificate.subject()) {
+            Some(held) if held.0 >= candidate.0 => {}
             _ => {
-                newest.insert(subject, candidate);
+                current.insert(signer.certificate.subject(), candidate);
             }
         }
     }
     for signer in signers.iter_mut() {
-        if let Some((_, key)) = newest.get(signer.certificate.raw_subject())
+        if let Some((_, key)) = current.get(&signer.certificate.subject())
             && *key != signer.spki_sha256
         {
             signer.superseded_by = Some(key.clone());
         }
     }
+}
+
+/// Whether the signer's certificate is the `tls.crt` of its current (not revisioned) Secret.
+pub(crate) fn held_by_current_secret(signer: &Signer) -> bool {
+    signer.secret.as_ref().is_some_and(|s| s.revision_of.is_none() && signer.sources.contains(&s.source))
 }
 
 #[cfg(test)]

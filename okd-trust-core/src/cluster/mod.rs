@@ -48,15 +48,15 @@ use crate::{CaBundle, Kubeconfig, Limits, Timestamp};
 
 pub use analysis::analyze;
 pub use json::{SCHEMA_VERSION, json};
-pub use prometheus::prometheus;
-pub use text::text;
 pub use layout::{FileRole, classify, gathered_at};
 pub use model::{
     AtSource, Bundle, BundleOrigin, ClusterReport, Code, Edge, Endpoint, Finding, LogLine, SecretInfo, Signer,
     Unreadable,
 };
 pub use objects::{NodeInfo, Update};
+pub use prometheus::prometheus;
 pub use relations::{BundleSelector, Dial, EndpointSelector, RELATIONSHIPS, Relationship, Usage};
+pub use text::text;
 
 use objects::Object;
 
@@ -78,7 +78,10 @@ pub struct ClusterInputs {
     kubeconfig_notes: Vec<(String, String)>,
     log_lines: Vec<LogLine>,
     log_lines_total: usize,
-    gathered_at: Option<Timestamp>,
+    /// Every `timestamp` file read, by its directory.
+    timestamps: Vec<(String, Timestamp)>,
+    /// The directories holding a must-gather's resource tree (`namespaces/`, ...).
+    resource_roots: HashSet<String>,
     files_read: usize,
     limits: Limits,
 }
@@ -107,6 +110,11 @@ impl ClusterInputs {
     /// analysis uses. An object already read (same kind, namespace and name) is not read again.
     pub fn add_manifests(&mut self, path: &str, bytes: &[u8]) {
         self.files_read += 1;
+        for marker in ["namespaces/", "cluster-scoped-resources/"] {
+            if let Some(at) = path.find(marker).filter(|&at| at == 0 || path[..at].ends_with('/')) {
+                self.resource_roots.insert(path[..at].to_owned());
+            }
+        }
         match objects::read(bytes, &self.limits) {
             Ok(objects) => {
                 for object in objects {
@@ -139,7 +147,10 @@ impl ClusterInputs {
     pub fn add_timestamp(&mut self, path: &str, bytes: &[u8]) {
         self.files_read += 1;
         match gathered_at(&String::from_utf8_lossy(bytes)) {
-            Ok(at) => self.gathered_at = Some(self.gathered_at.map_or(at, |earlier| earlier.min(at))),
+            Ok(at) => {
+                let dir = path.rfind('/').map_or("", |slash| &path[..=slash]);
+                self.timestamps.push((dir.to_owned(), at));
+            }
             Err(e) => self.unreadable.push(Unreadable { path: path.to_owned(), reason: e.to_string() }),
         }
     }
@@ -179,9 +190,12 @@ impl ClusterInputs {
         self.unreadable.push(Unreadable { path: path.to_owned(), reason: reason.to_owned() });
     }
 
-    /// When the must-gather was taken, if a `timestamp` file was read.
+    /// When the must-gather was taken: the `timestamp` file beside its resource tree (a
+    /// must-gather writes another one level up, when the gathering starts), else the earliest one
+    /// read.
     pub fn gathered_at(&self) -> Option<Timestamp> {
-        self.gathered_at
+        let beside_tree = self.timestamps.iter().find(|(dir, _)| self.resource_roots.contains(dir));
+        beside_tree.or_else(|| self.timestamps.iter().min_by_key(|(_, at)| *at)).map(|(_, at)| *at)
     }
 
     /// How many files were read.

@@ -117,7 +117,8 @@ fn read_one(document: &Document, node: &Node) -> Result<Option<Object>, Manifest
                 _ => Vec::new(),
             };
             let conditions = path(node, &["status", "conditions"]).map(Node::items).unwrap_or_default();
-            let ready = conditions.iter().find(|c| text(c, &["type"]) == "Ready").map(|c| text(c, &["status"]) == "True");
+            let ready =
+                conditions.iter().find(|c| text(c, &["type"]) == "Ready").map(|c| text(c, &["status"]) == "True");
             Object::Node(NodeInfo { name: name(), roles, ready })
         }
         "ClusterVersion" => {

@@ -14,8 +14,8 @@ use std::fmt::Write as _;
 use super::edges::split_source;
 use super::model::{BundleOrigin, ClusterReport, Code};
 use crate::Certificate;
-use crate::report::prometheus::{escape_label as escape, family, identity_labels};
 use crate::diagnose::Verdict;
+use crate::report::prometheus::{escape_label as escape, family, identity_labels};
 
 /// The report as Prometheus text exposition (version 0.0.4).
 pub fn prometheus(report: &ClusterReport) -> String {
@@ -92,12 +92,7 @@ fn push<'a>(
 fn place_labels(source: &str, origin: Option<BundleOrigin>) -> String {
     let labels = |kind: &str, object: &str, key: &str| {
         let (ns, name) = object.split_once('/').unwrap_or(("", object));
-        format!(
-            "{kind}_namespace=\"{}\",{kind}_name=\"{}\",{kind}_key=\"{}\"",
-            escape(ns),
-            escape(name),
-            escape(key)
-        )
+        format!("{kind}_namespace=\"{}\",{kind}_name=\"{}\",{kind}_key=\"{}\"", escape(ns), escape(name), escape(key))
     };
     match (split_source(source), origin) {
         (Some((object, key)), Some(BundleOrigin::ConfigMap)) => labels("configmap", object, key),

@@ -143,8 +143,11 @@ const LOCALHOST_RECOVERY: EndpointSelector = EndpointSelector::Secret {
     dial: Dial::Name("localhost-recovery"),
 };
 const KAS: &str = "openshift-kube-apiserver";
-const SERVER_CA: BundleSelector =
-    BundleSelector::Key { namespace: "openshift-config-managed", name: "kube-apiserver-server-ca", key: "ca-bundle.crt" };
+const SERVER_CA: BundleSelector = BundleSelector::Key {
+    namespace: "openshift-config-managed",
+    name: "kube-apiserver-server-ca",
+    key: "ca-bundle.crt",
+};
 const LB_CA: BundleSelector = BundleSelector::Key {
     namespace: "openshift-kube-apiserver-operator",
     name: "loadbalancer-serving-ca",
@@ -348,7 +351,11 @@ pub const RELATIONSHIPS: &[Relationship] = &[
     Relationship {
         id: "service-ca→service-serving-certs",
         client: "in-cluster clients of services with serving certificates",
-        bundles: BundleSelector::Key { namespace: "openshift-config-managed", name: "service-ca", key: "ca-bundle.crt" },
+        bundles: BundleSelector::Key {
+            namespace: "openshift-config-managed",
+            name: "service-ca",
+            key: "ca-bundle.crt",
+        },
         endpoints: EndpointSelector::ServiceServingCerts,
         usage: Usage::Server,
         source: "service-ca-operator: service serving certificates and the CA bundle it injects",

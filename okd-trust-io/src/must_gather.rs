@@ -3,14 +3,12 @@
 //! [`classify`](okd_trust::cluster::classify) wants are read into memory; a damaged member or a
 //! truncated archive is recorded in the inputs with its path, and the rest still counts.
 
+use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
 
 use okd_trust::Limits;
 use okd_trust::cluster::{ClusterInputs, classify};
-
-use crate::error::CliError;
-use crate::input;
 
 /// How a file given on the command line is laid out.
 enum Layout {
@@ -22,18 +20,28 @@ enum Layout {
     Manifest,
 }
 
-/// Adds everything relevant under `path` to `inputs`.
-pub(crate) fn read_into(path: &Path, inputs: &mut ClusterInputs) -> Result<(), CliError> {
-    let fail = |source| CliError::Read { option: "PATH", path: path.to_owned(), source };
-    match layout(path).map_err(fail)? {
-        Layout::Directory => walk(path, path, inputs).map_err(fail),
+/// Adds everything relevant under `path` to `inputs`: a must-gather directory, a tarball of one
+/// (plain, gzip or xz, by its first bytes), or one manifest file. Only an unusable `path` itself
+/// is an error; what goes wrong inside is recorded in `inputs` with its path.
+///
+/// ```no_run
+/// use okd_trust::cluster::{self, ClusterInputs, ClusterOptions};
+/// let mut inputs = ClusterInputs::new();
+/// okd_trust_io::must_gather::read_into("must-gather.tar.xz".as_ref(), &mut inputs)?;
+/// let report = cluster::analyze(&inputs, &ClusterOptions::new(std::time::SystemTime::now().into()));
+/// println!("{}", cluster::text(&report));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn read_into(path: &Path, inputs: &mut ClusterInputs) -> io::Result<()> {
+    match layout(path)? {
+        Layout::Directory => walk(path, path, inputs),
         Layout::Manifest => {
-            let bytes = input::read("PATH", path)?;
+            let bytes = read_file(path)?;
             inputs.add_manifests(&path.to_string_lossy(), &bytes);
             Ok(())
         }
         archive => {
-            let file = BufReader::new(input::open_regular(path).map_err(fail)?);
+            let file = BufReader::new(open_regular(path)?);
             let stream: Box<dyn Read> = match archive {
                 Layout::TarGzip => Box::new(flate2::read::MultiGzDecoder::new(file)),
                 Layout::TarXz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(file)),
@@ -50,7 +58,7 @@ fn layout(path: &Path) -> io::Result<Layout> {
         return Ok(Layout::Directory);
     }
     let mut head = [0u8; 512];
-    let mut file = input::open_regular(path)?;
+    let mut file = open_regular(path)?;
     let mut filled = 0;
     while filled < head.len() {
         match file.read(&mut head[filled..])? {
@@ -85,7 +93,7 @@ fn walk(root: &Path, dir: &Path, inputs: &mut ClusterInputs) -> io::Result<()> {
         if !kind.is_file() || classify(&relative).is_none() {
             continue;
         }
-        match input::read("PATH", &path) {
+        match read_file(&path) {
             Ok(bytes) => inputs.add_file(&relative, &bytes),
             Err(e) => inputs.add_unreadable(&path.to_string_lossy(), &e.to_string()),
         }
@@ -116,7 +124,7 @@ fn read_tar(path: &Path, stream: impl Read, inputs: &mut ClusterInputs) {
             continue;
         }
         let size = entry.header().size().unwrap_or(0);
-        match input::read_bounded(entry, limit) {
+        match read_bounded(entry, limit) {
             Ok(bytes) if (bytes.len() as u64) < size => {
                 let reason = format!("truncated: {} of {size} bytes before the archive ended", bytes.len());
                 return inputs.add_unreadable(&format!("{label}:{member}"), &reason);
@@ -134,4 +142,27 @@ fn read_tar(path: &Path, stream: impl Read, inputs: &mut ClusterInputs) {
     if members == 0 {
         inputs.add_unreadable(&label, "the archive holds no member");
     }
+}
+
+/// Opens `path` if it is a regular file: a FIFO, device or socket is refused before it is opened,
+/// so nothing can block on it.
+fn open_regular(path: &Path) -> io::Result<File> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file or directory"));
+    }
+    File::open(path)
+}
+
+fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+    read_bounded(open_regular(path)?, Limits::default().max_input_bytes)
+}
+
+/// At most `limit` bytes; one more is an error that names the limit.
+fn read_bounded(source: impl Read, limit: usize) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    source.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        return Err(io::Error::new(io::ErrorKind::FileTooLarge, format!("more than {limit} bytes, the input limit")));
+    }
+    Ok(bytes)
 }
