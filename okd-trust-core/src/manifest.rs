@@ -195,15 +195,17 @@ struct RawMetadata {
 }
 
 pub(crate) fn read_object(document: &Document, node: &Node) -> Result<Manifest, ManifestError> {
-    let position = document.position(node.start);
+    // Counting lines is linear in the text before the object: done only for an error, or a List
+    // of n objects would cost n².
+    let position = || document.position(node.start);
     let value = document::to_json(node, document::Reading::Guided)
         .map_err(|e| ManifestError::Field { position: document.position(e.at), message: e.reason })?;
     let raw: RawObject =
-        serde_json::from_value(value).map_err(|e| ManifestError::Field { position, message: e.to_string() })?;
+        serde_json::from_value(value).map_err(|e| ManifestError::Field { position: position(), message: e.to_string() })?;
     let kind = match raw.kind.as_str() {
         "ConfigMap" => ManifestKind::ConfigMap,
         "Secret" => ManifestKind::Secret,
-        _ => return Err(ManifestError::UnsupportedKind { kind: raw.kind, position }),
+        _ => return Err(ManifestError::UnsupportedKind { kind: raw.kind, position: position() }),
     };
     let annotations = raw.metadata.annotations.into_iter().map(|(k, v)| (k, scalar_text(v))).collect();
     let metadata = Metadata {

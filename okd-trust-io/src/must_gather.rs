@@ -45,7 +45,7 @@ pub fn read_into(path: &Path, inputs: &mut ClusterInputs) -> io::Result<()> {
             let stream: Box<dyn Read> = match archive {
                 Layout::TarGzip => Box::new(flate2::read::MultiGzDecoder::new(file)),
                 Layout::TarXz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(file)),
-                _ => Box::new(file),
+                Layout::Tar | Layout::Directory | Layout::Manifest => Box::new(file),
             };
             read_tar(path, stream, inputs);
             Ok(())

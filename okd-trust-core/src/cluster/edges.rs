@@ -10,6 +10,9 @@ use crate::cert::ExtendedKeyUsage;
 use crate::verify::{self, SignatureCache, VerifyOptions};
 use crate::{Certificate, Timestamp};
 
+/// What decides a verdict: the bundle's certificates, the endpoint, the name dialled, the usage.
+type VerdictKey = (Vec<[u8; 32]>, usize, Option<String>, Usage);
+
 /// The edges, and the rows that found no bundle or no endpoint (by id).
 pub(crate) struct Edges {
     pub(crate) edges: Vec<Edge>,
@@ -25,7 +28,7 @@ pub(crate) fn build(
     let mut edges = Vec::new();
     let mut unmatched = Vec::new();
     // Verdicts by (bundle content, endpoint, name, usage): hundreds of token Secrets share a CA.
-    let mut verdicts: HashMap<(Vec<[u8; 32]>, usize, Option<String>, Usage), verify::Verdict> = HashMap::new();
+    let mut verdicts: HashMap<VerdictKey, verify::Verdict> = HashMap::new();
     for row in RELATIONSHIPS {
         let mut bundles: Vec<&Bundle> = inventory.bundles.iter().filter(|b| selects_bundle(&row.bundles, b)).collect();
         if matches!(row.bundles, BundleSelector::SecretsNamed { .. }) {

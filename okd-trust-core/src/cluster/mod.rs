@@ -137,7 +137,7 @@ impl ClusterInputs {
             }
             self.log_lines_total += 1;
             if self.log_lines.len() < MAX_LOG_LINES {
-                let end = line.floor_char_boundary(500);
+                let end = (0..=line.len().min(500)).rev().find(|&i| line.is_char_boundary(i)).unwrap_or(0);
                 self.log_lines.push(LogLine { path: path.to_owned(), line: i + 1, text: line[..end].to_owned() });
             }
         }
