@@ -200,8 +200,8 @@ pub(crate) fn read_object(document: &Document, node: &Node) -> Result<Manifest, 
     let position = || document.position(node.start);
     let value = document::to_json(node, document::Reading::Guided)
         .map_err(|e| ManifestError::Field { position: document.position(e.at), message: e.reason })?;
-    let raw: RawObject =
-        serde_json::from_value(value).map_err(|e| ManifestError::Field { position: position(), message: e.to_string() })?;
+    let raw: RawObject = serde_json::from_value(value)
+        .map_err(|e| ManifestError::Field { position: position(), message: e.to_string() })?;
     let kind = match raw.kind.as_str() {
         "ConfigMap" => ManifestKind::ConfigMap,
         "Secret" => ManifestKind::Secret,

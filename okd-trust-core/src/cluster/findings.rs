@@ -91,7 +91,9 @@ fn untrusted_edges(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for (source, edges) in by_bundle {
         let Some(bundle) = cx.inventory.bundles.iter().find(|b| b.source == source) else { continue };
         let endpoints: Vec<String> = dedup(edges.iter().map(|e| endpoint_label(e)));
-        let readers: Vec<&str> = dedup(edges.iter().map(|e| e.client));
+        let namespace = split_source(source).and_then(|(object, _)| object.split_once('/')).map(|(ns, _)| ns);
+        let notable = namespace.and_then(super::relations::namespace_reader);
+        let readers: Vec<&str> = dedup(notable.into_iter().chain(edges.iter().map(|e| e.client)));
         let first = edges[0];
         let reason = first.verdict.reason().map(|r| r.failure.to_string()).unwrap_or_default();
         let message = format!(

@@ -230,7 +230,7 @@ pub const RELATIONSHIPS: &[Relationship] = &[
     },
     Relationship {
         id: "kube-root-ca→api-int",
-        client: "every pod of the namespace (multus reads openshift-multus/kube-root-ca.crt)",
+        client: "every pod of the namespace",
         bundles: ROOT_CA,
         endpoints: API_INT,
         usage: Usage::Server,
@@ -361,3 +361,18 @@ pub const RELATIONSHIPS: &[Relationship] = &[
         source: "service-ca-operator: service serving certificates and the CA bundle it injects",
     },
 ];
+
+/// Clients worth naming that read the bundles of a namespace, beyond "every pod of the namespace":
+/// the ones whose failure takes more than their namespace down.
+const NAMESPACE_READERS: [(&str, &str); 5] = [
+    ("openshift-multus", "multus, the CNI plugin every pod's network goes through"),
+    ("openshift-sdn", "openshift-sdn, the cluster network plugin"),
+    ("openshift-ovn-kubernetes", "ovn-kubernetes, the cluster network plugin"),
+    ("openshift-machine-config-operator", "the machine-config daemon on every node"),
+    ("openshift-dns", "the cluster DNS"),
+];
+
+/// The notable client of a bundle read in `namespace`, if there is one.
+pub(crate) fn namespace_reader(namespace: &str) -> Option<&'static str> {
+    NAMESPACE_READERS.iter().find(|(ns, _)| *ns == namespace).map(|(_, reader)| *reader)
+}
