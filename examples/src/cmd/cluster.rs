@@ -43,6 +43,10 @@ enum Format {
     Json,
     /// Prometheus text exposition, in x509-certificate-exporter's names.
     Prometheus,
+    /// The trust graph in Graphviz's DOT language (`| dot -Tsvg`).
+    Dot,
+    /// One self-contained HTML page (findings, the graph as SVG, sortable tables), to attach to a case.
+    Html,
 }
 
 /// Runs `okd-trust cluster`: exit 0 when healthy, 1 when at risk or broken.
@@ -77,6 +81,8 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
         Format::Text => cluster::text(&report),
         Format::Json => cluster::json(&report),
         Format::Prometheus => cluster::prometheus(&report),
+        Format::Dot => cluster::dot(&report),
+        Format::Html => cluster::html(&report),
     };
     io::stdout().lock().write_all(rendered.as_bytes()).map_err(CliError::Write)?;
     Ok(if report.verdict == Verdict::Healthy { Outcome::Success } else { Outcome::Problem })

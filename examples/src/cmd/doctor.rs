@@ -85,6 +85,8 @@ enum Format {
     Json,
     /// Prometheus text exposition, for node-exporter's textfile collector.
     Prometheus,
+    /// One self-contained HTML page (findings, the fix, every certificate), to attach to a case.
+    Html,
 }
 
 impl Args {
@@ -117,6 +119,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
         Format::Text => report::text(&diagnosis),
         Format::Json => report::json(&diagnosis),
         Format::Prometheus => report::prometheus(&diagnosis),
+        Format::Html => report::html(&diagnosis),
     };
     if !args.has_inputs() && args.format == Format::Text {
         eprintln!(

@@ -1,6 +1,6 @@
 //! From inventory and edges to findings, each with its evidence.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::edges::split_source;
 use super::inventory::{Inventory, spki_sha256};
@@ -46,12 +46,34 @@ pub(crate) fn inputs(
         let message = format!("{} could not be read and was skipped: {}", u.path, u.reason);
         out.push(Finding::new(Code::InputUnreadable, Severity::Warning, &u.path, message));
     }
+    // Copies of one bundle (the platform's trusted-ca-bundle in 30 namespaces) skip the same
+    // blocks: one finding per distinct set of skips, naming every bundle.
+    let mut by_skips: BTreeMap<&[String], Vec<&str>> = BTreeMap::new();
     for (source, skipped) in partly_read {
-        let message =
-            format!("{} PEM block(s) of {source} were skipped, as Go's AppendCertsFromPEM skips them", skipped.len());
-        let mut finding = Finding::new(Code::PemBlocksSkipped, Severity::Info, source, message);
+        by_skips.entry(skipped.as_slice()).or_default().push(source);
+    }
+    for (skipped, sources) in by_skips {
+        let first = sources.first().copied().unwrap_or_default();
+        let message = match sources.len() {
+            1 => {
+                format!("{} PEM block(s) of {first} were skipped, as Go's AppendCertsFromPEM skips them", skipped.len())
+            }
+            n => format!(
+                "{} PEM block(s) of {first} and of {} identical bundle(s) were skipped, as Go's AppendCertsFromPEM \
+                 skips them",
+                skipped.len(),
+                n - 1
+            ),
+        };
+        let mut finding = Finding::new(Code::PemBlocksSkipped, Severity::Info, first, message);
         for why in skipped.iter().take(MAX_LISTED) {
             finding = finding.evidence("skipped", why.clone());
+        }
+        for source in sources.iter().skip(1).take(MAX_LISTED) {
+            finding = finding.evidence("also in", *source);
+        }
+        if sources.len() > MAX_LISTED + 1 {
+            finding = finding.evidence("and", format!("{} more", sources.len() - MAX_LISTED - 1));
         }
         out.push(finding);
     }
@@ -308,28 +330,48 @@ fn rekeyed_signers(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Bundles that hold an old key of a signer and not the key that replaced it.
+/// Bundles that hold an old key of a signer and not the key that replaced it: one finding per
+/// superseded key, naming every such bundle — those some client fails with first.
 fn superseded_only(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let failing: BTreeSet<&str> =
+        cx.edges.iter().filter(|e| !e.verdict.is_trusted()).map(|e| e.bundle.as_str()).collect();
+    let mut groups: BTreeMap<(String, String), (Certificate, Vec<&Bundle>)> = BTreeMap::new();
     for bundle in &cx.inventory.bundles {
         let keys: Vec<String> = bundle.certificates.iter().map(key_of).collect();
         for (cert, key) in bundle.certificates.iter().zip(&keys) {
             let Some(signer) = cx.inventory.signer(&spki_sha256(cert)) else { continue };
             let Some(newer) = &signer.superseded_by else { continue };
-            if keys.contains(newer) {
-                continue;
+            if !keys.contains(newer) {
+                let group = groups.entry((key.clone(), newer.clone())).or_insert_with(|| (cert.clone(), Vec::new()));
+                group.1.push(bundle);
             }
-            let message = format!(
-                "{} holds only a superseded key of {} ({key}); the key that replaced it ({newer}) is missing",
-                bundle.source,
-                cert.subject()
-            );
-            out.push(
-                Finding::new(Code::BundleSupersededKeyOnly, Severity::Warning, &bundle.source, message)
-                    .certificate(cert)
-                    .evidence("superseded key", key.clone())
-                    .evidence("current key", newer.clone()),
-            );
         }
+    }
+    for ((old, newer), (cert, mut bundles)) in groups {
+        bundles.sort_by_key(|b| {
+            (!failing.contains(b.source.as_str()), b.origin != super::BundleOrigin::ConfigMap, b.source.clone())
+        });
+        let Some(first) = bundles.first() else { continue };
+        let others = match bundles.len() {
+            1 => String::new(),
+            n => format!(" and {} other bundle(s)", n - 1),
+        };
+        let message = format!(
+            "{}{others} hold only a superseded key of {} ({old}); the key that replaced it ({newer}) is missing",
+            first.source,
+            cert.subject()
+        );
+        let mut finding = Finding::new(Code::BundleSupersededKeyOnly, Severity::Warning, &first.source, message)
+            .certificate(&cert)
+            .evidence("superseded key", old.clone())
+            .evidence("current key", newer.clone());
+        for bundle in bundles.iter().take(MAX_LISTED) {
+            finding = finding.evidence("bundle", bundle.source.clone());
+        }
+        if bundles.len() > MAX_LISTED {
+            finding = finding.evidence("and", format!("{} more bundles", bundles.len() - MAX_LISTED));
+        }
+        out.push(finding);
     }
 }
 

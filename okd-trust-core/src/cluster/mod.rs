@@ -31,8 +31,12 @@
 //! ```
 
 mod analysis;
+mod dot;
 mod edges;
 mod findings;
+mod graph;
+#[cfg(feature = "html")]
+mod html;
 mod inventory;
 mod json;
 mod layout;
@@ -47,6 +51,9 @@ use std::collections::HashSet;
 use crate::{CaBundle, Kubeconfig, Limits, Timestamp};
 
 pub use analysis::analyze;
+pub use dot::dot;
+#[cfg(feature = "html")]
+pub use html::html;
 pub use json::{SCHEMA_VERSION, json};
 pub use layout::{FileRole, classify, gathered_at};
 pub use model::{

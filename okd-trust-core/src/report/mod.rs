@@ -64,10 +64,16 @@
 //! }
 //! ```
 
+#[cfg(feature = "html")]
+mod html;
 mod json;
+#[cfg(feature = "html")]
+pub(crate) mod page;
 pub(crate) mod prometheus;
 mod text;
 
+#[cfg(feature = "html")]
+pub use html::html;
 pub use json::{SCHEMA_VERSION, json};
 pub use prometheus::prometheus;
 pub use text::text;

@@ -1,0 +1,99 @@
+//! The doctor's diagnosis of one node as one self-contained HTML page: the verdict, the findings
+//! with their evidence, the plan (each kubeconfig change as a diff, verified or not), and a
+//! sortable, filterable table of every certificate looked at.
+
+use std::fmt::Write as _;
+
+use super::page::{Table, escape, evidence_value, page};
+use super::text::diff;
+use crate::cert::colon_hex;
+use crate::diagnose::Diagnosis;
+
+/// The diagnosis as an HTML page (no network, no external scripts or fonts).
+pub fn html(diagnosis: &Diagnosis) -> String {
+    let verdict = diagnosis.verdict.as_str();
+    let mut body = String::new();
+    let _ = write!(
+        body,
+        "<header>\n<h1>Node trust: <span class=\"verdict {verdict}\" id=\"verdict\">{}</span></h1>\n\
+         <p>Judged at {}.</p>\n<ul class=\"counts\"><li>{} findings</li><li>{} kubeconfig repair(s)</li>\
+         <li>{} certificates looked at</li></ul>\n</header>\n<section id=\"findings\"><h2>Findings</h2>\n",
+        verdict.to_uppercase(),
+        diagnosis.at,
+        diagnosis.findings.len(),
+        diagnosis.plan.kubeconfigs.len(),
+        diagnosis.certificates.len(),
+    );
+    if diagnosis.findings.is_empty() {
+        body.push_str("<p class=\"note\">No findings.</p>\n");
+    }
+    for finding in &diagnosis.findings {
+        let _ = write!(
+            body,
+            "<article class=\"finding {}\" data-code=\"{}\"><h3><span class=\"code\">{}</span> [{}] {}</h3>\n<p>{}</p>\n<dl>",
+            finding.severity.as_str(),
+            finding.code.as_str(),
+            finding.code.as_str(),
+            finding.severity.as_str(),
+            escape(&finding.source),
+            escape(&finding.message)
+        );
+        for cert in &finding.certificates {
+            let _ = write!(body, "<dt>certificate</dt><dd>{}</dd>", escape(&cert.to_string()));
+        }
+        for (name, value) in &finding.details {
+            let _ = write!(body, "<dt>{}</dt><dd>{}</dd>", escape(name), evidence_value(value));
+        }
+        body.push_str("</dl></article>\n");
+    }
+    body.push_str("</section>\n<section id=\"plan\"><h2>The fix</h2>\n");
+    let plan = &diagnosis.plan;
+    if plan.is_empty() {
+        body.push_str("<p class=\"note\">Nothing to change.</p>\n");
+    }
+    for repair in &plan.kubeconfigs {
+        let _ = write!(
+            body,
+            "<article class=\"finding {}\"><h3>{} (cluster {})</h3>\n<p>{}</p>\n<pre>{}</pre></article>\n",
+            if repair.verified { "info" } else { "error" },
+            escape(&repair.source),
+            escape(&repair.cluster),
+            escape(&repair.verification),
+            escape(&diff(&repair.source, &repair.old_text, &repair.new_text).join("\n"))
+        );
+    }
+    if let Some(patch) = &plan.multus_patch {
+        let _ = write!(
+            body,
+            "<article class=\"finding warning\"><h3>{}</h3>\n<pre>{}</pre>\n<p>{}</p></article>\n",
+            escape(&patch.target),
+            escape(&patch.patch),
+            escape(&patch.note)
+        );
+    }
+    if !plan.actions.is_empty() {
+        body.push_str("<ol>\n");
+        for action in &plan.actions {
+            let _ =
+                writeln!(body, "<li>{}: <code>{}</code></li>", escape(&action.description), escape(&action.command));
+        }
+        body.push_str("</ol>\n");
+    }
+    body.push_str("</section>\n<section id=\"certificates\"><h2>Certificates</h2>\n");
+    let mut table = Table::new("certificates-table", &["input", "subject", "not before", "not after", "sha256"]);
+    for (source, cert) in &diagnosis.certificates {
+        table.row(
+            if cert.not_after() < diagnosis.at { "warn" } else { "" },
+            &[
+                source.clone(),
+                cert.subject(),
+                cert.not_before().to_string(),
+                cert.not_after().to_string(),
+                colon_hex(&cert.sha256_fingerprint()),
+            ],
+        );
+    }
+    body.push_str(&table.finish());
+    body.push_str("</section>\n");
+    page(&format!("okd-trust: node trust {verdict} at {}", diagnosis.at), &body)
+}
