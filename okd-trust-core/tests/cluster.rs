@@ -195,3 +195,42 @@ fn the_relationship_table_is_well_formed() {
     let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     assert!(codes.contains(&"bundle-untrusted-endpoint") && codes.contains(&"signer-rekey-risk"));
 }
+
+#[test]
+fn one_unreadable_item_of_a_list_costs_only_itself() {
+    let pem = okd::localhost_signer().pem();
+    let yaml = format!(
+        "kind: List\nitems:\n\
+         - kind: Secret\n  metadata: {{name: bad, namespace: ns}}\n  data: {{ca.crt: '!!not base64!!'}}\n\
+         - kind: ConfigMap\n  metadata: {{name: good, namespace: ns}}\n  data:\n    ca.crt: |\n      {}\n",
+        indent(&pem)
+    );
+    let mut inputs = ClusterInputs::new();
+    inputs.add_file("mg/namespaces/ns/core/list.yaml", yaml.as_bytes());
+    let report = cluster::analyze(&inputs, &ClusterOptions::new(at()));
+    assert_eq!(report.bundles.len(), 1, "the good ConfigMap is read");
+    assert_eq!(report.unreadable.len(), 1);
+    assert!(report.unreadable[0].path.contains("Secret ns/bad"), "{:?}", report.unreadable);
+}
+
+#[test]
+fn only_the_machine_configs_the_pools_run_count() {
+    let ca = okd::localhost_signer().pem();
+    let file = |name: &str| {
+        format!(
+            "- kind: MachineConfig\n  metadata: {{name: {name}}}\n  spec:\n    config:\n      storage:\n        files:\n        - path: /etc/kubernetes/kubelet-ca.crt\n          contents: {{source: 'data:;base64,{}'}}\n",
+            b64(&ca)
+        )
+    };
+    let yaml = format!(
+        "kind: List\nitems:\n{}{}{}- kind: MachineConfigPool\n  metadata: {{name: worker}}\n  status: {{configuration: {{name: rendered-worker-new}}}}\n",
+        file("rendered-worker-old"),
+        file("rendered-worker-new"),
+        file("00-worker")
+    );
+    let mut inputs = ClusterInputs::new();
+    inputs.add_file("dumps/mco.yaml", yaml.as_bytes());
+    let report = cluster::analyze(&inputs, &ClusterOptions::new(at()));
+    let sources: Vec<&str> = report.bundles.iter().map(|b| b.source.as_str()).collect();
+    assert_eq!(sources, ["machineconfig/rendered-worker-new[/etc/kubernetes/kubelet-ca.crt]"]);
+}

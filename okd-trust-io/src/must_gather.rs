@@ -20,9 +20,18 @@ enum Layout {
     Manifest,
 }
 
+/// The most memory the xz decoder may take (dictionaries of real archives take a few MiB; a
+/// crafted header must not make it allocate gigabytes).
+const XZ_MEMORY_LIMIT: u64 = 256 << 20;
+
+/// The largest tar metadata member (a PAX header, a GNU long name) read: the tar reader holds
+/// one whole in memory, so a tiny archive declaring a huge one would otherwise take gigabytes.
+const MAX_TAR_METADATA: u64 = 1 << 20;
+
 /// Adds everything relevant under `path` to `inputs`: a must-gather directory, a tarball of one
-/// (plain, gzip or xz, by its first bytes), or one manifest file. Only an unusable `path` itself
-/// is an error; what goes wrong inside is recorded in `inputs` with its path.
+/// (plain, gzip or xz, by its first bytes), one manifest file, or `-` for one manifest on
+/// standard input. Only an unusable `path` itself is an error; what goes wrong inside is
+/// recorded in `inputs` with its path.
 ///
 /// ```no_run
 /// use okd_trust::cluster::{self, ClusterInputs, ClusterOptions};
@@ -33,10 +42,15 @@ enum Layout {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn read_into(path: &Path, inputs: &mut ClusterInputs) -> io::Result<()> {
+    if path.as_os_str() == "-" {
+        let bytes = read_bounded(io::stdin().lock(), inputs.limits().max_input_bytes)?;
+        inputs.add_manifests("-", &bytes);
+        return Ok(());
+    }
     match layout(path)? {
         Layout::Directory => walk(path, path, inputs),
         Layout::Manifest => {
-            let bytes = read_file(path)?;
+            let bytes = read_file(path, inputs.limits())?;
             inputs.add_manifests(&path.to_string_lossy(), &bytes);
             Ok(())
         }
@@ -44,10 +58,15 @@ pub fn read_into(path: &Path, inputs: &mut ClusterInputs) -> io::Result<()> {
             let file = BufReader::new(open_regular(path)?);
             let stream: Box<dyn Read> = match archive {
                 Layout::TarGzip => Box::new(flate2::read::MultiGzDecoder::new(file)),
-                Layout::TarXz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(file)),
+                Layout::TarXz => {
+                    let stream =
+                        liblzma::stream::Stream::new_stream_decoder(XZ_MEMORY_LIMIT, liblzma::stream::CONCATENATED)
+                            .map_err(io::Error::other)?;
+                    Box::new(liblzma::read::XzDecoder::new_stream(file, stream))
+                }
                 Layout::Tar | Layout::Directory | Layout::Manifest => Box::new(file),
             };
-            read_tar(path, stream, inputs);
+            read_tar(path, TarGuard::new(stream), inputs);
             Ok(())
         }
     }
@@ -78,13 +97,28 @@ fn layout(path: &Path) -> io::Result<Layout> {
     })
 }
 
-/// Every relevant regular file under `dir`, in name order; links are not followed.
+/// Every relevant regular file under `dir`, in name order; links are not followed. A directory
+/// or file that cannot be read is recorded and the walk goes on.
 fn walk(root: &Path, dir: &Path, inputs: &mut ClusterInputs) -> io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    let listing = std::fs::read_dir(dir).and_then(|entries| entries.collect::<Result<Vec<_>, _>>());
+    let mut entries = match listing {
+        Ok(entries) => entries,
+        Err(e) if dir != root => {
+            inputs.add_unreadable(&dir.to_string_lossy(), &e.to_string());
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
-        let kind = entry.file_type()?;
+        let kind = match entry.file_type() {
+            Ok(kind) => kind,
+            Err(e) => {
+                inputs.add_unreadable(&path.to_string_lossy(), &e.to_string());
+                continue;
+            }
+        };
         if kind.is_dir() {
             walk(root, &path, inputs)?;
             continue;
@@ -93,7 +127,7 @@ fn walk(root: &Path, dir: &Path, inputs: &mut ClusterInputs) -> io::Result<()> {
         if !kind.is_file() || classify(&relative).is_none() {
             continue;
         }
-        match read_file(&path) {
+        match read_file(&path, inputs.limits()) {
             Ok(bytes) => inputs.add_file(&relative, &bytes),
             Err(e) => inputs.add_unreadable(&path.to_string_lossy(), &e.to_string()),
         }
@@ -102,7 +136,7 @@ fn walk(root: &Path, dir: &Path, inputs: &mut ClusterInputs) -> io::Result<()> {
 }
 
 fn read_tar(path: &Path, stream: impl Read, inputs: &mut ClusterInputs) {
-    let limit = Limits::default().max_input_bytes;
+    let limit = inputs.limits().max_input_bytes;
     let label = path.to_string_lossy();
     let mut archive = tar::Archive::new(stream);
     let entries = match archive.entries() {
@@ -153,8 +187,8 @@ fn open_regular(path: &Path) -> io::Result<File> {
     File::open(path)
 }
 
-fn read_file(path: &Path) -> io::Result<Vec<u8>> {
-    read_bounded(open_regular(path)?, Limits::default().max_input_bytes)
+fn read_file(path: &Path, limits: &Limits) -> io::Result<Vec<u8>> {
+    read_bounded(open_regular(path)?, limits.max_input_bytes)
 }
 
 /// At most `limit` bytes; one more is an error that names the limit.
@@ -165,4 +199,107 @@ fn read_bounded(source: impl Read, limit: usize) -> io::Result<Vec<u8>> {
         return Err(io::Error::new(io::ErrorKind::FileTooLarge, format!("more than {limit} bytes, the input limit")));
     }
     Ok(bytes)
+}
+
+/// A tar stream that refuses metadata members (PAX headers, GNU long names) over
+/// [`MAX_TAR_METADATA`] before the tar reader sees them: it follows the 512-byte headers and
+/// the sizes they declare, and hands every byte through unchanged.
+struct TarGuard<R> {
+    inner: R,
+    /// A header being read, and how much of it has been handed on.
+    header: [u8; 512],
+    filled: usize,
+    handed: usize,
+    /// Bytes of member data (with padding) left before the next header.
+    data_left: u64,
+}
+
+impl<R: Read> TarGuard<R> {
+    fn new(inner: R) -> Self {
+        TarGuard { inner, header: [0; 512], filled: 0, handed: 0, data_left: 0 }
+    }
+
+    /// The member size a header declares (octal, or GNU base-256 for large sizes).
+    fn declared_size(header: &[u8; 512]) -> u64 {
+        let field = &header[124..136];
+        if field[0] & 0x80 != 0 {
+            return field[1..].iter().fold(0u64, |n, b| n.saturating_mul(256).saturating_add(u64::from(*b)));
+        }
+        let text = std::str::from_utf8(field).unwrap_or_default();
+        u64::from_str_radix(text.trim_matches(|c: char| c == '\0' || c == ' '), 8).unwrap_or(0)
+    }
+}
+
+impl<R: Read> Read for TarGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // The rest of a header first, then its member's data, then the next header.
+        if self.handed == self.filled {
+            if self.data_left > 0 {
+                let want = buf.len().min(usize::try_from(self.data_left).unwrap_or(usize::MAX));
+                let n = self.inner.read(&mut buf[..want])?;
+                self.data_left -= n as u64;
+                return Ok(n);
+            }
+            self.filled = 0;
+            self.handed = 0;
+            while self.filled < 512 {
+                match self.inner.read(&mut self.header[self.filled..])? {
+                    0 => break,
+                    n => self.filled += n,
+                }
+            }
+            if self.filled == 512 {
+                let size = Self::declared_size(&self.header);
+                let metadata = matches!(self.header[156], b'L' | b'K' | b'x' | b'g');
+                if metadata && size > MAX_TAR_METADATA {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("a tar metadata member declares {size} bytes (at most {MAX_TAR_METADATA} are read)"),
+                    ));
+                }
+                self.data_left = size.div_ceil(512).saturating_mul(512);
+            }
+        }
+        let n = buf.len().min(self.filled - self.handed);
+        buf[..n].copy_from_slice(&self.header[self.handed..self.handed + n]);
+        self.handed += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn header(kind: u8, size: u64) -> [u8; 512] {
+        let mut header = [0u8; 512];
+        header[..4].copy_from_slice(b"name");
+        let octal = format!("{size:011o}\0");
+        header[124..136].copy_from_slice(octal.as_bytes());
+        header[156] = kind;
+        header
+    }
+
+    #[test]
+    fn a_huge_pax_header_is_refused_before_it_is_read() {
+        let mut stream = header(b'x', 2 << 30).to_vec();
+        stream.extend_from_slice(&[b'a'; 1024]);
+        let mut out = Vec::new();
+        let error = TarGuard::new(stream.as_slice()).read_to_end(&mut out).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        assert!(out.is_empty(), "nothing of it was handed on");
+    }
+
+    #[test]
+    fn members_pass_through_unchanged() {
+        let mut stream = header(b'0', 700).to_vec();
+        stream.extend_from_slice(&[7u8; 1024]);
+        stream.extend_from_slice(&header(b'x', 30));
+        stream.extend_from_slice(&[1u8; 512]);
+        stream.extend_from_slice(&[0u8; 1024]);
+        let mut out = Vec::new();
+        TarGuard::new(stream.as_slice()).read_to_end(&mut out).unwrap();
+        assert!(out == stream, "the stream passes through byte for byte");
+    }
 }

@@ -27,7 +27,7 @@ pub(crate) struct Args {
     at: Option<Timestamp>,
     /// How many days ahead a signer's re-key is a warning.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
-    warn_days: i64,
+    warn_days: u32,
     /// How to print the report.
     #[arg(long, value_enum, default_value_t)]
     format: Format,

@@ -19,24 +19,26 @@ pub fn analyze(inputs: &ClusterInputs, options: &ClusterOptions) -> ClusterRepor
     let cache = SignatureCache::new();
     let inventory = inventory::build(inputs, &cache);
     let edges = edges::build(&inventory, &inputs.kubeconfig_servers, at, &cache);
-    let nodes: Vec<_> = inputs
+    let mut nodes: Vec<_> = inputs
         .objects
-        .iter()
-        .filter_map(|o| match o {
+        .values()
+        .filter_map(|(_, o)| match o {
             Object::Node(node) => Some(node.clone()),
             _ => None,
         })
         .collect();
+    nodes.sort_by(|a, b| a.name.cmp(&b.name));
     let history = inputs
         .objects
-        .iter()
-        .find_map(|o| match o {
+        .values()
+        .find_map(|(_, o)| match o {
             Object::ClusterVersion { history } => Some(history.clone()),
             _ => None,
         })
         .unwrap_or_default();
     let mut unreadable = inputs.unreadable.clone();
     unreadable.extend(inventory.unreadable.iter().cloned());
+    unreadable.sort_by(|a, b| a.path.cmp(&b.path));
     let context =
         findings::Context { inventory: &inventory, edges: &edges.edges, nodes: &nodes, at, options, cache: &cache };
     let mut findings: Vec<Finding> = findings::all(&context);
@@ -52,6 +54,13 @@ pub fn analyze(inputs: &ClusterInputs, options: &ClusterOptions) -> ClusterRepor
         not_seen.push(
             "node kubeconfigs (/etc/kubernetes/kubeconfig, /var/lib/kubelet/kubeconfig): a must-gather does not \
              collect them; give them with --kubeconfig to judge what kubelet trusts"
+                .to_owned(),
+        );
+    }
+    if inventory.urls.internal.is_none() {
+        not_seen.push(
+            "api-int's host name: no Infrastructure or ControllerConfig in the inputs, so api-int was dialled by \
+             the name its own certificate carries"
                 .to_owned(),
         );
     }
@@ -74,6 +83,11 @@ pub fn analyze(inputs: &ClusterInputs, options: &ClusterOptions) -> ClusterRepor
         not_seen,
         nodes,
         history,
+        kubelet_log: {
+            let mut lines = inputs.log_lines.clone();
+            lines.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            lines
+        },
         files_read: inputs.files_read,
     }
 }

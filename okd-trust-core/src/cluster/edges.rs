@@ -75,7 +75,7 @@ pub(crate) fn build(
     Edges { edges, unmatched }
 }
 
-fn judge(
+pub(crate) fn judge(
     bundle: &Bundle,
     endpoint: &Endpoint,
     server_name: Option<&str>,

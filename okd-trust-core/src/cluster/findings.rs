@@ -211,21 +211,13 @@ fn repair(cx: &Context<'_>, bundle: &Bundle, endpoints: &[&super::model::Endpoin
         return None;
     }
     let repaired = bundle.certificates.union(&CaBundle::from_certificates(issuers)).without_expired(cx.at);
+    let repaired_bundle = Bundle { certificates: repaired, ..bundle.clone() };
     let verified = cx.edges.iter().filter(|e| e.bundle == bundle.source).all(|edge| {
         let Some(endpoint) = cx.inventory.endpoints.iter().find(|p| p.source == edge.endpoint) else { return false };
-        let usages = match edge.usage {
-            super::Usage::Server => [crate::cert::ExtendedKeyUsage::ServerAuth],
-            super::Usage::Client => [crate::cert::ExtendedKeyUsage::ClientAuth],
-        };
-        let mut options = crate::verify::VerifyOptions::new(&repaired, cx.at)
-            .intermediates(&endpoint.intermediates)
-            .usages(&usages)
-            .cache(cx.cache);
-        if let Some(name) = edge.server_name.as_deref() {
-            options = options.server_name(name);
-        }
-        crate::verify::verify(&endpoint.certificate, &options).is_trusted()
+        super::edges::judge(&repaired_bundle, endpoint, edge.server_name.as_deref(), edge.usage, cx.at, cx.cache)
+            .is_trusted()
     });
+    let repaired = repaired_bundle.certificates;
     Some((repaired, verified))
 }
 
@@ -236,11 +228,11 @@ fn patch(bundle: &Bundle, repaired: &CaBundle) -> Vec<String> {
         return vec![format!("on the node: okd-trust doctor --fix (adds the missing CA to {})", bundle.source)];
     };
     let (namespace, name) = object.split_once('/').unwrap_or(("", object));
-    let quoted = |value: &str| serde_json::to_string(value).unwrap_or_default();
+    let merge = |value: String| shell_quote(&serde_json::json!({ "data": { key: value } }).to_string());
+    let (ns, obj) = (shell_quote(namespace), shell_quote(name));
     match bundle.origin {
         BundleOrigin::ConfigMap => {
-            let body = format!("{{\"data\":{{{}:{}}}}}", quoted(key), quoted(&pem));
-            let mut lines = vec![format!("oc patch configmap -n {namespace} {name} --type merge -p '{body}'")];
+            let mut lines = vec![format!("oc patch configmap -n {ns} {obj} --type merge -p {}", merge(pem.clone()))];
             if name == "kube-root-ca.crt" {
                 lines.push(
                     "kube-controller-manager republishes kube-root-ca.crt from \
@@ -252,8 +244,8 @@ fn patch(bundle: &Bundle, repaired: &CaBundle) -> Vec<String> {
             lines
         }
         BundleOrigin::Secret | BundleOrigin::ServiceAccountToken => {
-            let body = format!("{{\"data\":{{{}:{}}}}}", quoted(key), quoted(&go_base64::encode(pem.as_bytes())));
-            vec![format!("oc patch secret -n {namespace} {name} --type merge -p '{body}'")]
+            let body = merge(go_base64::encode(pem.as_bytes()));
+            vec![format!("oc patch secret -n {ns} {obj} --type merge -p {body}")]
         }
         BundleOrigin::ControllerConfig | BundleOrigin::MachineConfig => vec![
             "the machine-config operator renders this from kube-apiserver's bundles: fix the source bundle, \
@@ -264,6 +256,13 @@ fn patch(bundle: &Bundle, repaired: &CaBundle) -> Vec<String> {
             vec![format!("on the node: okd-trust doctor --fix (adds the missing CA to {})", bundle.source)]
         }
     }
+}
+
+/// `text` as one shell word: bare when it is made of the characters Kubernetes names use, else
+/// single-quoted (a name from a hostile dump must not run anything when the fix is pasted).
+fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
+    if plain { text.to_owned() } else { format!("'{}'", text.replace('\'', "'\\''")) }
 }
 
 /// One subject, two keys.
@@ -380,6 +379,16 @@ fn in_current_secret(signer: &Signer) -> bool {
     super::inventory::held_by_current_secret(signer)
 }
 
+/// Whether OpenShift's own rotation manages the Secret — its namespaces, or its `auth.openshift.io`
+/// annotations — so that its refresh points apply (cert-manager and user certificates renew on
+/// schedules of their own).
+fn is_platform(secret: &super::model::SecretInfo) -> bool {
+    let namespace = secret.source.split('/').next().unwrap_or_default();
+    namespace.starts_with("openshift-")
+        || namespace.starts_with("kube-")
+        || secret.annotations.keys().any(|k| k.starts_with("auth.openshift.io/"))
+}
+
 /// Expired, past refresh, or re-keying soon.
 fn lifetimes(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut judge = |cert: &Certificate, source: &str, refresh_at: Timestamp, kind: &str| {
@@ -401,7 +410,8 @@ fn lifetimes(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     .certificate(cert)
                     .evidence("refresh at", refresh_at.to_string()),
             );
-        } else if lifetime >= 365 * 86_400 && days(cx.at.seconds_until(refresh_at)) <= cx.options.warn_days {
+        } else if lifetime >= 365 * 86_400 && cx.at.seconds_until(refresh_at) < i64::from(cx.options.warn_days) * 86_400
+        {
             let message = format!(
                 "{} re-keys on {} (in {} days): every bundle its clients hold, node kubeconfigs included, must \
                  carry the new key before api-int serves a certificate it signs",
@@ -417,13 +427,13 @@ fn lifetimes(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     };
     for signer in &cx.inventory.signers {
-        if in_current_secret(signer) {
+        if in_current_secret(signer) && signer.secret.as_ref().is_some_and(is_platform) {
             let source = signer.secret.as_ref().map(|s| s.source.as_str()).unwrap_or_default();
             judge(&signer.certificate, source, signer.refresh_at, "signer");
         }
     }
     for endpoint in &cx.inventory.endpoints {
-        if endpoint.secret.as_ref().is_some_and(|s| s.revision_of.is_none()) {
+        if endpoint.secret.as_ref().is_some_and(|s| s.revision_of.is_none() && is_platform(s)) {
             let refresh_at = super::inventory::refresh_point(&endpoint.certificate);
             judge(&endpoint.certificate, &endpoint.source, refresh_at, "certificate");
         }
@@ -440,7 +450,9 @@ fn rekey_risk(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if !secret.annotations.contains_key("openshift.io/owning-component") {
             unowned.push(secret.source.clone());
         }
-        if secret.secret_type != "SecretTypeTLS" {
+        // What 4.15's rotation re-creates: a signer Secret of any type but kubernetes.io/tls
+        // (installers of 4.7 and earlier wrote the legacy SecretTypeTLS).
+        if secret.secret_type == "kubernetes.io/tls" {
             continue;
         }
         // What the key anchors, and whether nodes hold it where nothing updates it.
@@ -469,9 +481,9 @@ fn rekey_risk(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 Severity::Info,
                 &secret.source,
                 format!(
-                    "{} has the legacy type SecretTypeTLS: an upgrade to 4.15 before 4.15.10 re-creates it with a new \
-                     key ({subject}); nothing nodes hold outside the cluster's own republishing depends on it",
-                    secret.source
+                    "{} has the type {:?}, not kubernetes.io/tls: an upgrade to 4.15 before 4.15.10 re-creates it \
+                     with a new key ({subject}); nothing nodes hold outside the cluster's own republishing depends on it",
+                    secret.source, secret.secret_type
                 ),
             )
         } else {
@@ -486,12 +498,13 @@ fn rekey_risk(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 &secret.source,
                 format!(
-                    "{} has the legacy type SecretTypeTLS: an upgrade to 4.15 before 4.15.10 re-creates it with a new \
-                     key ({subject}) and re-issues {} from it, while {exposure} keep the old key in \
+                    "{} has the type {:?}, not kubernetes.io/tls: an upgrade to 4.15 before 4.15.10 re-creates it \
+                     with a new key ({subject}) and re-issues {} from it, while {exposure} keep the old key in \
                      /etc/kubernetes/kubeconfig and /var/lib/kubelet/kubeconfig: kubelet stops trusting api-int. \
                      Upgrade to 4.15.10 or later, or convert the Secret's type to kubernetes.io/tls first (keeping \
                      tls.crt and tls.key)",
                     secret.source,
+                    secret.secret_type,
                     api_endpoints.join(", ")
                 ),
             )

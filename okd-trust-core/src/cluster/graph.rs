@@ -140,7 +140,7 @@ pub(crate) fn build(report: &ClusterReport) -> TrustGraph {
         let keys: Vec<String> = bundle
             .certificates
             .iter()
-            .map(|c| super::inventory::spki_sha256(c))
+            .map(super::inventory::spki_sha256)
             .map(|k| crate::cert::colon_hex(&k))
             .filter(|k| key_ids.contains_key(k.as_str()))
             .collect();

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use sha2::{Digest as _, Sha256};
 
 use super::model::{Bundle, BundleOrigin, Endpoint, SecretInfo, Signer};
-use super::objects::{ApiUrls, Object};
+use super::objects::{ApiUrls, Object, holds_certificate};
 use super::{ClusterInputs, Unreadable};
 use crate::cert::colon_hex;
 use crate::manifest::{Manifest, ManifestKind};
@@ -65,7 +65,8 @@ pub(crate) fn build(inputs: &ClusterInputs, cache: &SignatureCache) -> Inventory
     };
     let names: HashSet<(&str, &str)> = inputs
         .objects
-        .iter()
+        .values()
+        .map(|(_, object)| object)
         .filter_map(|o| match o {
             Object::Manifest(m) if m.kind == ManifestKind::Secret => {
                 Some((m.metadata.namespace.as_str(), m.metadata.name.as_str()))
@@ -73,7 +74,17 @@ pub(crate) fn build(inputs: &ClusterInputs, cache: &SignatureCache) -> Inventory
             _ => None,
         })
         .collect();
-    for object in &inputs.objects {
+    // What the pools run now: a rendered MachineConfig no pool runs any more is history, and its
+    // files are on no node. Without pools in the inputs, every MachineConfig counts.
+    let current: HashSet<&str> = inputs
+        .objects
+        .values()
+        .filter_map(|(_, o)| match o {
+            Object::MachineConfigPool { current, .. } if !current.is_empty() => Some(current.as_str()),
+            _ => None,
+        })
+        .collect();
+    for (_, object) in inputs.objects.values() {
         match object {
             Object::Manifest(m) => b.manifest(m, &names),
             Object::ControllerConfig { name, ca_data, urls } => {
@@ -83,6 +94,10 @@ pub(crate) fn build(inputs: &ClusterInputs, cache: &SignatureCache) -> Inventory
                 b.urls(urls);
             }
             Object::MachineConfig { name, files } => {
+                let rendered = name.starts_with("rendered-");
+                if !current.is_empty() && (!rendered || !current.contains(name.as_str())) {
+                    continue;
+                }
                 for (path, bytes) in files {
                     b.bundle(format!("machineconfig/{name}[{path}]"), BundleOrigin::MachineConfig, bytes);
                 }
@@ -91,7 +106,7 @@ pub(crate) fn build(inputs: &ClusterInputs, cache: &SignatureCache) -> Inventory
             Object::Csr { name, signer_name, certificate } => {
                 b.leaf(format!("csr/{name}"), certificate, None, Some(signer_name.clone()), None);
             }
-            Object::Node(_) | Object::ClusterVersion { .. } => {}
+            Object::Node(_) | Object::ClusterVersion { .. } | Object::MachineConfigPool { .. } => {}
         }
     }
     for (label, bundle) in &inputs.kubeconfig_bundles {
@@ -307,11 +322,6 @@ impl<'a> Builder<'a> {
         }
         self.inventory
     }
-}
-
-/// Whether `bytes` hold a PEM certificate block at all (public keys and PGP keys are no bundles).
-fn holds_certificate(bytes: &[u8]) -> bool {
-    memchr::memmem::find(bytes, b"-----BEGIN CERTIFICATE-----").is_some()
 }
 
 /// `name` without a revision suffix (`-<digits>`), when it has one.

@@ -22,12 +22,13 @@ pub enum FileRole {
 }
 
 /// Resources (by API group) whose objects the analysis reads.
-const RESOURCES: [(&str, &str); 7] = [
+const RESOURCES: [(&str, &str); 8] = [
     ("core", "configmaps"),
     ("core", "secrets"),
     ("core", "nodes"),
     ("machineconfiguration.openshift.io", "controllerconfigs"),
     ("machineconfiguration.openshift.io", "machineconfigs"),
+    ("machineconfiguration.openshift.io", "machineconfigpools"),
     ("config.openshift.io", "clusterversions"),
     ("config.openshift.io", "infrastructures"),
 ];

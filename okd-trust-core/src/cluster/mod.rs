@@ -46,7 +46,7 @@ mod prometheus;
 mod relations;
 mod text;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::{CaBundle, Kubeconfig, Limits, Timestamp};
 
@@ -76,9 +76,10 @@ const MAX_LOG_LINES: usize = 1_000;
 /// that cannot be read is recorded with its path and reason and skipped, never fatal.
 #[derive(Debug, Default)]
 pub struct ClusterInputs {
-    objects: Vec<Object>,
-    /// (kind, namespace, name) of every object kept: a must-gather writes some twice.
-    seen: HashSet<(&'static str, String, String)>,
+    /// Every object kept, by (kind, namespace, name), with the path it was read from: a
+    /// must-gather writes some twice (a `List` and a file of its own), and of two copies the one
+    /// from the first path by name is kept, so the result never depends on the order of reading.
+    objects: BTreeMap<(&'static str, String, String), (String, Object)>,
     unreadable: Vec<Unreadable>,
     kubeconfig_bundles: Vec<(String, CaBundle)>,
     kubeconfig_servers: Vec<(String, Option<String>)>,
@@ -123,11 +124,25 @@ impl ClusterInputs {
             }
         }
         match objects::read(bytes, &self.limits) {
-            Ok(objects) => {
-                for object in objects {
-                    if self.seen.insert(identity(&object)) {
-                        self.objects.push(object);
+            Ok((objects, failed)) => {
+                for mut object in objects {
+                    // Only certificates are analysed: the rest of a ConfigMap or Secret is let go.
+                    if let Object::Manifest(manifest) = &mut object {
+                        manifest.entries.retain(|e| objects::holds_certificate(&e.value));
                     }
+                    let held = self.objects.entry(identity(&object));
+                    match held {
+                        std::collections::btree_map::Entry::Vacant(slot) => {
+                            slot.insert((path.to_owned(), object));
+                        }
+                        std::collections::btree_map::Entry::Occupied(mut slot) if path < slot.get().0.as_str() => {
+                            slot.insert((path.to_owned(), object));
+                        }
+                        std::collections::btree_map::Entry::Occupied(_) => {}
+                    }
+                }
+                for (object, e) in failed {
+                    self.unreadable.push(Unreadable { path: format!("{path}: {object}"), reason: e.to_string() });
                 }
             }
             Err(e) => self.unreadable.push(Unreadable { path: path.to_owned(), reason: e.to_string() }),
@@ -205,14 +220,21 @@ impl ClusterInputs {
         beside_tree.or_else(|| self.timestamps.iter().min_by_key(|(_, at)| *at)).map(|(_, at)| *at)
     }
 
+    /// The limits each file is read within.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// How many files were read.
     pub fn files_read(&self) -> usize {
         self.files_read
     }
 
-    /// Whether any object, kubeconfig or journal the analysis uses was read.
+    /// Whether nothing the analysis uses was read — no object, kubeconfig or journal, and no
+    /// relevant file that failed to read either.
     pub fn is_empty(&self) -> bool {
         self.objects.is_empty()
+            && self.unreadable.is_empty()
             && self.kubeconfig_bundles.is_empty()
             && self.kubeconfig_notes.is_empty()
             && self.log_lines_total == 0
@@ -229,6 +251,7 @@ fn identity(object: &Object) -> (&'static str, String, String) {
         Object::MachineConfig { name, .. } => ("MachineConfig", String::new(), name.clone()),
         Object::Node(node) => ("Node", String::new(), node.name.clone()),
         Object::ClusterVersion { .. } => ("ClusterVersion", String::new(), String::new()),
+        Object::MachineConfigPool { name, .. } => ("MachineConfigPool", String::new(), name.clone()),
         Object::Infrastructure { .. } => ("Infrastructure", String::new(), String::new()),
         Object::Csr { name, .. } => ("CertificateSigningRequest", String::new(), name.clone()),
     }
@@ -243,7 +266,7 @@ pub struct ClusterOptions {
     /// The moment to judge, overriding the must-gather's own (`--at`).
     pub at: Option<Timestamp>,
     /// How many days ahead a refresh or expiry is a warning.
-    pub warn_days: i64,
+    pub warn_days: u32,
 }
 
 impl ClusterOptions {
@@ -259,7 +282,7 @@ impl ClusterOptions {
     }
 
     /// Warn `days` ahead.
-    pub fn warn_days(mut self, days: i64) -> Self {
+    pub fn warn_days(mut self, days: u32) -> Self {
         self.warn_days = days;
         self
     }

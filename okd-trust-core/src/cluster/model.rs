@@ -182,7 +182,7 @@ impl Code {
     }
 
     /// Every code, for documentation and metrics.
-    pub const ALL: [Code; 13] = [
+    pub const ALL: &'static [Code] = &[
         Code::BundleUntrustedEndpoint,
         Code::CertExpired,
         Code::SignerRekeyed,
@@ -319,6 +319,8 @@ pub struct ClusterReport {
     pub nodes: Vec<NodeInfo>,
     /// The ClusterVersion history, newest first.
     pub history: Vec<Update>,
+    /// The kubelet journal lines with x509 errors (at most 1,000), by file and line.
+    pub kubelet_log: Vec<LogLine>,
     /// How many input files were read.
     pub files_read: usize,
 }

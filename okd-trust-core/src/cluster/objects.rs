@@ -19,6 +19,9 @@ pub(crate) enum Object {
     MachineConfig { name: String, files: Vec<(String, Vec<u8>)> },
     /// `v1/Node`.
     Node(NodeInfo),
+    /// `machineconfiguration.openshift.io/MachineConfigPool`: the rendered MachineConfig its
+    /// nodes run now (`status.configuration.name`).
+    MachineConfigPool { name: String, current: String },
     /// `config.openshift.io/ClusterVersion`: the update history, newest first.
     ClusterVersion { history: Vec<Update> },
     /// `config.openshift.io/Infrastructure`.
@@ -60,22 +63,43 @@ pub struct Update {
     pub state: String,
 }
 
+/// Objects that could not be read, each named `kind namespace/name`, with why.
+pub(crate) type Failed = Vec<(String, ManifestError)>;
+
 /// Every object of a kind the analysis reads in `input` (one object or a `List`, YAML or JSON).
-pub(crate) fn read(input: &[u8], limits: &Limits) -> Result<Vec<Object>, ManifestError> {
+/// An item of a `List` that cannot be read is returned with its name, and the others still count.
+pub(crate) fn read(input: &[u8], limits: &Limits) -> Result<(Vec<Object>, Failed), ManifestError> {
     let document = document::parse(input, limits)?;
-    let Some(root) = document.root.as_ref() else { return Ok(Vec::new()) };
+    let Some(root) = document.root.as_ref() else { return Ok((Vec::new(), Vec::new())) };
     let kind = text(root, &["kind"]);
+    let items: Vec<&Node> = if kind.ends_with("List") {
+        root.get("items").map(Node::items).unwrap_or_default().iter().collect()
+    } else {
+        vec![root]
+    };
     let mut objects = Vec::new();
-    if kind.ends_with("List") {
-        for item in root.get("items").map(Node::items).unwrap_or_default() {
-            if let Some(object) = read_one(&document, item)? {
-                objects.push(object);
+    let mut failed = Vec::new();
+    for item in items {
+        match read_one(&document, item) {
+            Ok(Some(object)) => objects.push(object),
+            Ok(None) => {}
+            Err(e) => {
+                let name = format!(
+                    "{} {}/{}",
+                    text(item, &["kind"]),
+                    text(item, &["metadata", "namespace"]),
+                    text(item, &["metadata", "name"])
+                );
+                failed.push((name, e));
             }
         }
-    } else if let Some(object) = read_one(&document, root)? {
-        objects.push(object);
     }
-    Ok(objects)
+    Ok((objects, failed))
+}
+
+/// Whether `bytes` hold a PEM certificate block (public keys and PGP keys are no bundles).
+pub(crate) fn holds_certificate(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"-----BEGIN CERTIFICATE-----").is_some()
 }
 
 fn read_one(document: &Document, node: &Node) -> Result<Option<Object>, ManifestError> {
@@ -102,8 +126,7 @@ fn read_one(document: &Document, node: &Node) -> Result<Option<Object>, Manifest
                 .filter_map(|file| {
                     let source = text(file, &["contents", "source"]);
                     let bytes = data_url(source)?;
-                    let holds_certificate = memchr::memmem::find(&bytes, b"-----BEGIN CERTIFICATE-----").is_some();
-                    holds_certificate.then(|| (text(file, &["path"]).to_owned(), bytes))
+                    holds_certificate(&bytes).then(|| (text(file, &["path"]).to_owned(), bytes))
                 })
                 .collect();
             Object::MachineConfig { name: name(), files }
@@ -134,6 +157,10 @@ fn read_one(document: &Document, node: &Node) -> Result<Option<Object>, Manifest
             Object::ClusterVersion { history }
         }
         "Infrastructure" => Object::Infrastructure { urls: api_urls(node) },
+        "MachineConfigPool" => Object::MachineConfigPool {
+            name: name(),
+            current: text(node, &["status", "configuration", "name"]).to_owned(),
+        },
         "CertificateSigningRequest" => {
             let issued = text(node, &["status", "certificate"]);
             let Ok(certificate) = go_base64::decode(issued) else { return Ok(None) };
@@ -202,7 +229,8 @@ mod tests {
         let yaml = b"kind: List\nitems:\n- kind: Pod\n  metadata: {name: p}\n\
             - kind: Node\n  metadata: {name: m0, labels: {node-role.kubernetes.io/master: ''}}\n  status: {conditions: [{type: Ready, status: 'True'}]}\n\
             - kind: Infrastructure\n  status: {apiServerInternalURI: 'https://api-int.c.example:6443'}\n";
-        let objects = read(yaml, &Limits::default()).unwrap();
+        let (objects, failed) = read(yaml, &Limits::default()).unwrap();
+        assert!(failed.is_empty());
         assert_eq!(objects.len(), 2);
         assert!(matches!(&objects[0], Object::Node(n) if n.roles == ["master"] && n.ready == Some(true)));
         assert!(

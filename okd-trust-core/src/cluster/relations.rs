@@ -8,6 +8,7 @@
 #[non_exhaustive]
 pub enum BundleSelector {
     /// One key of one ConfigMap or Secret.
+    #[non_exhaustive]
     Key {
         /// Namespace.
         namespace: &'static str,
@@ -17,6 +18,7 @@ pub enum BundleSelector {
         key: &'static str,
     },
     /// The same ConfigMap key in every namespace.
+    #[non_exhaustive]
     EveryNamespace {
         /// ConfigMap name.
         name: &'static str,
@@ -25,17 +27,21 @@ pub enum BundleSelector {
     },
     /// `ca.crt` of every service-account token Secret (what a pod's mounted token trusts).
     ServiceAccountTokens,
-    /// `ca.crt` of every Secret whose name starts with this (kept without revision suffixes).
+    /// `ca.crt` of every Secret whose name starts with this (of revisioned copies `name-N`, the
+    /// highest revision per namespace).
+    #[non_exhaustive]
     SecretsNamed {
         /// The name's prefix.
         prefix: &'static str,
     },
     /// A CA field of the ControllerConfig.
+    #[non_exhaustive]
     ControllerConfig {
         /// The `spec` field.
         field: &'static str,
     },
     /// A file every MachineConfig that carries it writes to the nodes.
+    #[non_exhaustive]
     MachineConfigFile {
         /// The path on the node.
         path: &'static str,
@@ -49,6 +55,7 @@ pub enum BundleSelector {
 #[non_exhaustive]
 pub enum EndpointSelector {
     /// The current `tls.crt` of one Secret (not its revisioned copies).
+    #[non_exhaustive]
     Secret {
         /// Namespace.
         namespace: &'static str,
@@ -58,11 +65,13 @@ pub enum EndpointSelector {
         dial: Dial,
     },
     /// Every current client certificate Secret whose name ends with this.
+    #[non_exhaustive]
     ClientSecrets {
         /// The name's suffix.
         suffix: &'static str,
     },
     /// The newest certificate per subject issued through CSRs of this signer.
+    #[non_exhaustive]
     Csr {
         /// `spec.signerName`.
         signer_name: &'static str,

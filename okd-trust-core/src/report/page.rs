@@ -66,7 +66,7 @@ impl Table {
     pub(crate) fn finish(mut self) -> String {
         self.html.push_str("</tbody></table>\n");
         if self.rows == 0 {
-            let _ = write!(self.html, "<p class=\"empty\">none ({})</p>\n", self.id);
+            let _ = writeln!(self.html, "<p class=\"empty\">none ({})</p>", self.id);
         }
         self.html
     }
