@@ -12,6 +12,9 @@ cargo fmt --all -- --check
 step "lint"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "headless Chromium for the HTML report tests (Debian's package)"
+bash scripts/chromium.sh
+
 step "Rust tests (unit, integration, doc)"
 cargo test --workspace --locked
 

@@ -5,6 +5,7 @@
 //! here and ships the type stubs. Build with maturin (`pip install ./okd-trust-py`); a plain
 //! `cargo build` of this crate links libpython and is not a wheel.
 
+mod cluster;
 mod convert;
 mod doctor;
 mod errors;
@@ -44,6 +45,13 @@ fn okd_trust_py(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(doctor::diagnose, m)?)?;
     m.add_function(wrap_pyfunction!(doctor::repair_kubeconfig, m)?)?;
     m.add_function(wrap_pyfunction!(doctor::repair_ca_file, m)?)?;
+    m.add_class::<cluster::PyClusterReport>()?;
+    m.add_class::<cluster::PySigner>()?;
+    m.add_class::<cluster::PyBundle>()?;
+    m.add_class::<cluster::PyEndpoint>()?;
+    m.add_class::<cluster::PyEdge>()?;
+    m.add_class::<cluster::PyClusterFinding>()?;
+    m.add_function(wrap_pyfunction!(cluster::analyze, m)?)?;
     m.add("EXAMPLES", examples(m.py())?)?;
     Ok(())
 }

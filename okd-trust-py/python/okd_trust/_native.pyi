@@ -1,6 +1,7 @@
 """Type stubs of the extension module okd_trust._native (re-exported by okd_trust)."""
 
 import datetime
+import os
 from typing import Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 __version__: str
@@ -418,3 +419,135 @@ def repair_kubeconfig(
 ) -> KubeconfigRepair:
     """The kubeconfig trusting exactly `bundle`, checked as the doctor checks its repairs: write
     `new_text` only when `verified` (GIL released)."""
+
+# --- the whole cluster (re-exported by okd_trust.cluster) ---
+
+class Signer:
+    """A CA certificate, identified by its public key."""
+
+    @property
+    def certificate(self) -> Certificate: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def spki_sha256(self) -> str:
+        """SHA-256 of the public key, colon-separated upper-case hex: the key's identity."""
+    @property
+    def sources(self) -> List[str]:
+        """Every Secret and bundle it appears in (namespace/name[key])."""
+    @property
+    def secret(self) -> Optional[str]:
+        """The Secret holding it as tls.crt, if one does."""
+    @property
+    def secret_type(self) -> Optional[str]: ...
+    @property
+    def refresh_at(self) -> datetime.datetime:
+        """When OpenShift's rotation replaces it."""
+    @property
+    def superseded_by(self) -> Optional[str]:
+        """The key that replaced this one, if it was re-keyed."""
+
+class Bundle:
+    """A set of trusted certificates some client reads."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def origin(self) -> str:
+        """configmap, secret, service-account-token, controllerconfig, machineconfig or kubeconfig."""
+    @property
+    def certificates(self) -> CaBundle: ...
+
+class Endpoint:
+    """A serving or client certificate."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def certificate(self) -> Certificate: ...
+    @property
+    def hostnames(self) -> List[str]: ...
+    @property
+    def issuer_spki_sha256(self) -> Optional[str]:
+        """The key that signed it, found by signature."""
+
+class Edge:
+    """One relationship checked: a bundle must verify an endpoint."""
+
+    @property
+    def relationship(self) -> str: ...
+    @property
+    def client(self) -> str: ...
+    @property
+    def bundle(self) -> str: ...
+    @property
+    def endpoint(self) -> str: ...
+    @property
+    def server_name(self) -> Optional[str]: ...
+    @property
+    def trusted(self) -> bool:
+        """Go's verdict (kubelet profile)."""
+    @property
+    def reason(self) -> Optional[str]:
+        """The failure's code when untrusted, e.g. unknown-authority."""
+
+class ClusterFinding:
+    """One problem of the cluster, with its evidence."""
+
+    @property
+    def code(self) -> str:
+        """Stable kebab-case code, e.g. bundle-untrusted-endpoint."""
+    @property
+    def severity(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def certificates(self) -> List[CertSummary]: ...
+    @property
+    def evidence(self) -> List[Tuple[str, str]]:
+        """(name, value) facts in order; a name may repeat (e.g. several "fix" lines)."""
+
+class ClusterReport:
+    """The whole cluster's trust."""
+
+    @property
+    def verdict(self) -> str:
+        """healthy, at-risk or broken."""
+    @property
+    def at(self) -> datetime.datetime: ...
+    @property
+    def at_source(self) -> str:
+        """given, must-gather or clock."""
+    @property
+    def signers(self) -> List[Signer]: ...
+    @property
+    def bundles(self) -> List[Bundle]: ...
+    @property
+    def endpoints(self) -> List[Endpoint]: ...
+    @property
+    def edges(self) -> List[Edge]: ...
+    @property
+    def findings(self) -> List[ClusterFinding]: ...
+    @property
+    def unreadable(self) -> List[Tuple[str, str]]:
+        """(path, reason) of everything that could not be read."""
+    @property
+    def not_seen(self) -> List[str]: ...
+    @property
+    def nodes(self) -> List[Tuple[str, List[str], Optional[bool]]]:
+        """(name, roles, ready) of every node."""
+    def json(self) -> str:
+        """The report as JSON, schema version 1."""
+    def text(self) -> str: ...
+    def prometheus(self) -> str: ...
+    def dot(self) -> str: ...
+
+def analyze(
+    paths: Sequence[Union[str, "os.PathLike[str]"]],
+    at: Time = None,
+    kubeconfigs: Sequence[Union[str, "os.PathLike[str]"]] = (),
+) -> ClusterReport:
+    """The whole cluster's trust from must-gathers (directories, .tar, .tar.gz, .tar.xz, read in
+    place) or oc get dumps, at the must-gather's own time unless `at` is given (GIL released)."""
