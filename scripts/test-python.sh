@@ -58,7 +58,7 @@ for name in names:
 print("%d %s plugins documented" % (len(names), kind))
 ' "$type" "$@"
 }
-check_doc module trust_info kubeconfig_ca ca_bundle
+check_doc module trust_info kubeconfig_ca ca_bundle cluster_info
 check_doc filter cert_info ca_bundle_union kubeconfig_with_ca diagnose
 
 step "ansible-playbook against a simulated fleet"

@@ -259,3 +259,21 @@ def test_trust_info_module(tmp_path, node):
     assert result["findings"][0]["code"] == "kubeconfig-untrusted-serving-chain"
     assert result["plan"]["kubeconfigs"][0]["verified"]
     assert result["report"].startswith("BROKEN")
+
+
+def test_cluster_info_module_on_a_dump(tmp_path):
+    dump = tmp_path / "server-ca.yaml"
+    pem = examples.CLUSTER_CA_BUNDLE.replace("\n", "\n    ")
+    dump.write_text(
+        "kind: ConfigMap\nmetadata: {name: kube-apiserver-server-ca, namespace: openshift-config-managed}\n"
+        "data:\n  ca-bundle.crt: |\n    " + pem + "\n"
+    )
+    result = run_module("cluster_info", dict(paths=[str(dump)], at=AT), check=True)
+    assert not result["changed"] and result["at_source"] == "given"
+    assert [b["source"] for b in result["bundles"]] == [
+        "openshift-config-managed/kube-apiserver-server-ca[ca-bundle.crt]"
+    ]
+    assert any("node kubeconfigs" in line for line in result["not_seen"])
+    assert result["report"].splitlines()[0].endswith("(the time given)")
+    missing = run_module("cluster_info", dict(paths=[str(tmp_path / "absent.tar.xz")]))
+    assert missing["failed"] and "absent.tar.xz" in missing["msg"]
