@@ -125,6 +125,11 @@ typedef enum {
 typedef struct OkdTrustBundle OkdTrustBundle;
 
 /**
+ * The cluster analysis' report. Opaque; release with okd_trust_cluster_report_free.
+ */
+typedef struct OkdTrustClusterReport OkdTrustClusterReport;
+
+/**
  * The doctor's answer: verdict, findings and the verified plan. Opaque; release with
  * okd_trust_diagnosis_free.
  */
@@ -301,6 +306,45 @@ OkdTrustStatus okd_trust_bundle_cert_expires_in(const OkdTrustBundle *bundle, si
  * Whether certificate `index` is a CA (basicConstraints cA TRUE).
  */
 OkdTrustStatus okd_trust_bundle_cert_is_ca(const OkdTrustBundle *bundle, size_t index, bool *out);
+
+/**
+ * Analyzes the must-gathers (directories, .tar, .tar.gz or .tar.xz, read in place) or
+ * `oc get -o yaml|json` dumps at `paths[0..path_count]`, judging the node kubeconfigs at
+ * `kubeconfig_paths[0..kubeconfig_count]` against api-int, at `at` (Unix seconds; 0 = the
+ * must-gather's own timestamp, else now). `kubeconfig_paths` may be NULL when its count is 0.
+ *
+ * A file inside a must-gather that cannot be read is reported in the report (never an error); a
+ * path that cannot be read at all is OKD_TRUST_STATUS_NOT_FOUND (missing) or
+ * OKD_TRUST_STATUS_INVALID_INPUT (unreadable), with the path and reason in the last error.
+ *
+ * Ownership: the paths stay the caller's; `*out` is a new report owned by the caller
+ * (okd_trust_cluster_report_free).
+ */
+OkdTrustStatus okd_trust_cluster_analyze(const char *const *paths, size_t path_count, const char *const *kubeconfig_paths, size_t kubeconfig_count, int64_t at, OkdTrustClusterReport **out);
+
+/**
+ * Releases a cluster report. NULL is accepted.
+ */
+void okd_trust_cluster_report_free(OkdTrustClusterReport *report);
+
+/**
+ * Healthy, at risk, or broken.
+ */
+OkdTrustStatus okd_trust_cluster_report_health(const OkdTrustClusterReport *report, OkdTrustHealth *out);
+
+/**
+ * The report as versioned JSON (the schema of `okd-trust cluster --format json`).
+ *
+ * Ownership: `*out` is owned by the caller (okd_trust_string_free).
+ */
+OkdTrustStatus okd_trust_cluster_report_json(const OkdTrustClusterReport *report, char **out);
+
+/**
+ * The report as text for people.
+ *
+ * Ownership: `*out` is owned by the caller (okd_trust_string_free).
+ */
+OkdTrustStatus okd_trust_cluster_report_text(const OkdTrustClusterReport *report, char **out);
 
 /**
  * Runs the doctor at `at` (Unix seconds; 0 = now) on `kubeconfig_count` node kubeconfigs, each

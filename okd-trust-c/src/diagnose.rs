@@ -24,6 +24,18 @@ pub enum OkdTrustHealth {
     Broken = 2,
 }
 
+impl OkdTrustHealth {
+    /// The health of the core's verdict rank.
+    pub(crate) fn from_rank(rank: u8) -> Self {
+        match rank {
+            0 => OkdTrustHealth::Healthy,
+            1 => OkdTrustHealth::AtRisk,
+            // catch-all: not a core enum (the core's rank; 2 and above are broken).
+            _ => OkdTrustHealth::Broken,
+        }
+    }
+}
+
 /// How serious a finding is.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,12 +160,7 @@ pub extern "C" fn okd_trust_diagnosis_health(
 ) -> OkdTrustStatus {
     ffi::status(|| {
         let out = Out::new(out, "out")?;
-        out.set(match ffi::handle(diagnosis, "diagnosis")?.0.verdict.rank() {
-            0 => OkdTrustHealth::Healthy,
-            1 => OkdTrustHealth::AtRisk,
-            // catch-all: not a core enum (the core's rank; 2 and above are broken).
-            _ => OkdTrustHealth::Broken,
-        });
+        out.set(OkdTrustHealth::from_rank(ffi::handle(diagnosis, "diagnosis")?.0.verdict.rank()));
         Ok(())
     })
 }

@@ -16,6 +16,7 @@
 #![allow(unsafe_code)]
 
 pub mod bundle;
+pub mod cluster;
 pub mod diagnose;
 mod error;
 mod ffi;
@@ -28,6 +29,7 @@ use std::time::SystemTime;
 use okd_trust_core::{Position, Timestamp};
 
 pub use bundle::OkdTrustBundle;
+pub use cluster::OkdTrustClusterReport;
 pub use diagnose::{OkdTrustDiagnosis, OkdTrustHealth, OkdTrustSeverity};
 pub use error::{OkdTrustError, OkdTrustStatus};
 pub use kubeconfig::OkdTrustKubeconfig;

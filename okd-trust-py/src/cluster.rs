@@ -314,7 +314,13 @@ impl PyEdge {
     }
     fn __repr__(&self) -> String {
         let edge = self.item();
-        format!("<Edge {} {} → {} trusted={}>", edge.relationship, edge.bundle, edge.endpoint, edge.verdict.is_trusted())
+        format!(
+            "<Edge {} {} → {} trusted={}>",
+            edge.relationship,
+            edge.bundle,
+            edge.endpoint,
+            edge.verdict.is_trusted()
+        )
     }
 }
 

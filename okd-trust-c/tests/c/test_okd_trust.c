@@ -571,6 +571,68 @@ static void test_diagnose_with_system_roots(const char *examples) {
     free(stale_kc);
 }
 
+/* Writes `text` to OUT_DIR/name, indenting every line after the first by `indent` spaces. */
+static void write_indented(FILE *f, const char *text, int indent) {
+    for (; *text; text++) {
+        fputc(*text, f);
+        if (*text == '\n' && text[1]) fprintf(f, "%*s", indent, "");
+    }
+}
+
+static void test_cluster(const char *examples, const char *out_dir) {
+    size_t len;
+    char *ca_pem = read_file(examples, "kube-apiserver-server-ca.pem", &len);
+    char *chain_pem = read_file(examples, "api-int-serving-chain.pem", &len);
+    char dump[4096], missing[4096];
+    FILE *f;
+    OkdTrustClusterReport *report = NULL;
+    OkdTrustHealth health = OKD_TRUST_HEALTH_BROKEN;
+    char *json = NULL, *text = NULL;
+    const char *paths[1];
+
+    /* An `oc get -o yaml` dump: what the cluster serves and api-int's serving certificate. */
+    snprintf(dump, sizeof dump, "%s/cluster-dump.yaml", out_dir);
+    f = fopen(dump, "w");
+    if (!f) exit(2);
+    fputs("kind: List\nitems:\n- kind: ConfigMap\n  metadata: {name: kube-apiserver-server-ca, "
+          "namespace: openshift-config-managed}\n  data:\n    ca-bundle.crt: |\n      ", f);
+    write_indented(f, ca_pem, 6);
+    fputs("- kind: Secret\n  type: kubernetes.io/tls\n  metadata: {name: internal-loadbalancer-serving-certkey, "
+          "namespace: openshift-kube-apiserver}\n  stringData:\n    tls.crt: |\n      ", f);
+    write_indented(f, chain_pem, 6);
+    fclose(f);
+
+    paths[0] = dump;
+    OK(okd_trust_cluster_analyze(paths, 1, NULL, 0, AT, &report));
+    CHECK(report != NULL);
+    OK(okd_trust_cluster_report_health(report, &health));
+    OK(okd_trust_cluster_report_json(report, &json));
+    CHECK(json && strstr(json, "\"schema_version\": 1"));
+    CHECK(json && strstr(json, "\"relationship\": \"kube-apiserver-server-ca\u2192api-int\""));
+    CHECK(json && strstr(json, "\"trusted\": true"));
+    CHECK(json && strstr(json, "\"at\": \"2024-05-01T00:00:00Z\""));
+    OK(okd_trust_cluster_report_text(report, &text));
+    CHECK(text && (strncmp(text, "HEALTHY", 7) == 0 || strncmp(text, "AT RISK", 7) == 0));
+    CHECK(health != OKD_TRUST_HEALTH_BROKEN);
+    okd_trust_string_free(json);
+    okd_trust_string_free(text);
+    okd_trust_cluster_report_free(report);
+
+    /* A path that is not there, and a NULL out: errors with the same discipline as the rest. */
+    snprintf(missing, sizeof missing, "%s/missing.tar.xz", out_dir);
+    paths[0] = missing;
+    report = NULL;
+    CHECK_STATUS(okd_trust_cluster_analyze(paths, 1, NULL, 0, AT, &report), OKD_TRUST_STATUS_NOT_FOUND);
+    EXPECT_ERROR(OKD_TRUST_STATUS_NOT_FOUND, "missing.tar.xz");
+    CHECK(report == NULL);
+    CHECK_STATUS(okd_trust_cluster_analyze(paths, 1, NULL, 0, AT, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_cluster_analyze(NULL, 1, NULL, 0, AT, &report), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_cluster_report_json(NULL, &json), OKD_TRUST_STATUS_NULL_POINTER);
+    okd_trust_cluster_report_free(NULL);
+    free(ca_pem);
+    free(chain_pem);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: %s EXAMPLES_DIR OUT_DIR\n", argv[0]);
@@ -581,6 +643,7 @@ int main(int argc, char **argv) {
     test_kubeconfig_and_verify(argv[1], argv[2]);
     test_diagnose(argv[1]);
     test_diagnose_with_system_roots(argv[1]);
+    test_cluster(argv[1], argv[2]);
     printf("%d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }
