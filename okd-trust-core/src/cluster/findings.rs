@@ -111,7 +111,7 @@ fn untrusted_edges(cx: &Context<'_>, out: &mut Vec<Finding>) {
         by_bundle.entry(edge.bundle.as_str()).or_default().push(edge);
     }
     for (source, edges) in by_bundle {
-        let Some(bundle) = cx.inventory.bundles.iter().find(|b| b.source == source) else { continue };
+        let Some(bundle) = cx.inventory.bundle(source) else { continue };
         let endpoints: Vec<String> = dedup(edges.iter().map(|e| endpoint_label(e)));
         let namespace = split_source(source).and_then(|(object, _)| object.split_once('/')).map(|(ns, _)| ns);
         let notable = namespace.and_then(super::relations::namespace_reader);
@@ -140,7 +140,7 @@ fn untrusted_edges(cx: &Context<'_>, out: &mut Vec<Finding>) {
             finding = finding.evidence("read by", *reader);
         }
         let endpoint_certs: Vec<&super::model::Endpoint> =
-            dedup_by(edges.iter().filter_map(|e| cx.inventory.endpoints.iter().find(|p| p.source == e.endpoint)));
+            dedup_by(edges.iter().filter_map(|e| cx.inventory.endpoint(&e.endpoint)));
         for endpoint in &endpoint_certs {
             finding = finding.certificate(&endpoint.certificate);
             if let Some(signer) = endpoint.issuer_spki_sha256.as_deref().and_then(|k| signer_by_key(cx, k)) {
@@ -213,7 +213,7 @@ fn repair(cx: &Context<'_>, bundle: &Bundle, endpoints: &[&super::model::Endpoin
     let repaired = bundle.certificates.union(&CaBundle::from_certificates(issuers)).without_expired(cx.at);
     let repaired_bundle = Bundle { certificates: repaired, ..bundle.clone() };
     let verified = cx.edges.iter().filter(|e| e.bundle == bundle.source).all(|edge| {
-        let Some(endpoint) = cx.inventory.endpoints.iter().find(|p| p.source == edge.endpoint) else { return false };
+        let Some(endpoint) = cx.inventory.endpoint(&edge.endpoint) else { return false };
         super::edges::judge(&repaired_bundle, endpoint, edge.server_name.as_deref(), edge.usage, cx.at, cx.cache)
             .is_trusted()
     });
@@ -460,11 +460,7 @@ fn rekey_risk(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .edges
             .iter()
             .filter(|e| {
-                cx.inventory
-                    .endpoints
-                    .iter()
-                    .find(|p| p.source == e.endpoint)
-                    .and_then(|p| p.issuer_spki_sha256.as_deref())
+                cx.inventory.endpoint(&e.endpoint).and_then(|p| p.issuer_spki_sha256.as_deref())
                     == Some(signer.spki_sha256.as_str())
             })
             .collect();

@@ -181,11 +181,12 @@ pub(crate) fn build(report: &ClusterReport) -> TrustGraph {
 
     // Endpoints some relationship names, with their issuers.
     let mut endpoint_ids: BTreeMap<&str, String> = BTreeMap::new();
+    let endpoints: BTreeMap<&str, &super::Endpoint> = report.endpoints.iter().map(|e| (e.source.as_str(), e)).collect();
     for edge in &report.edges {
         if endpoint_ids.contains_key(edge.endpoint.as_str()) {
             continue;
         }
-        let Some(endpoint) = report.endpoints.iter().find(|e| e.source == edge.endpoint) else { continue };
+        let Some(&endpoint) = endpoints.get(edge.endpoint.as_str()) else { continue };
         let id = format!("e{}", endpoint_ids.len());
         endpoint_ids.insert(&endpoint.source, id.clone());
         let label = vec![

@@ -16,7 +16,7 @@ use layout::topo::layout::VisualGraph;
 use super::graph::{self, EdgeKind, NodeKind, TrustGraph};
 use super::model::ClusterReport;
 use crate::cert::colon_hex;
-use crate::report::page::{Table, escape, evidence_value, page};
+use crate::report::page::{Table, escape, finding_article, page};
 
 /// The report as an HTML page (no network, no external scripts or fonts).
 pub fn html(report: &ClusterReport) -> String {
@@ -44,24 +44,15 @@ pub fn html(report: &ClusterReport) -> String {
     if report.findings.is_empty() {
         body.push_str("<p class=\"note\">No findings.</p>\n");
     }
-    for finding in &report.findings {
-        let _ = write!(
-            body,
-            "<article class=\"finding {}\" data-code=\"{}\"><h3><span class=\"code\">{}</span> [{}] {}</h3>\n<p>{}</p>\n<dl>",
-            finding.severity.as_str(),
-            finding.code.as_str(),
-            finding.code.as_str(),
-            finding.severity.as_str(),
-            escape(&finding.source),
-            escape(&finding.message)
-        );
-        for cert in &finding.certificates {
-            let _ = write!(body, "<dt>certificate</dt><dd>{}</dd>", escape(&cert.to_string()));
-        }
-        for (name, value) in &finding.evidence {
-            let _ = write!(body, "<dt>{}</dt><dd>{}</dd>", escape(name), evidence_value(value));
-        }
-        body.push_str("</dl></article>\n");
+    for f in &report.findings {
+        body.push_str(&finding_article(
+            f.code.as_str(),
+            f.severity.as_str(),
+            &f.source,
+            &f.message,
+            &f.certificates,
+            &f.evidence,
+        ));
     }
     body.push_str("</section>\n");
 
@@ -115,8 +106,12 @@ pub fn html(report: &ClusterReport) -> String {
     body.push_str(&signers.finish());
     body.push_str("</section>\n<section id=\"bundles\"><h2>Bundles</h2>\n");
     let mut bundles = Table::new("bundles-table", &["source", "origin", "certificates", "subjects", "untrusted edges"]);
+    let mut failing_by_bundle: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for edge in report.edges.iter().filter(|e| !e.verdict.is_trusted()) {
+        *failing_by_bundle.entry(edge.bundle.as_str()).or_default() += 1;
+    }
     for b in &report.bundles {
-        let failing = report.edges.iter().filter(|e| e.bundle == b.source && !e.verdict.is_trusted()).count();
+        let failing = failing_by_bundle.get(b.source.as_str()).copied().unwrap_or(0);
         let subjects: Vec<String> = b.certificates.iter().map(|c| c.subject()).collect();
         bundles.row(
             if failing > 0 { "bad" } else { "" },

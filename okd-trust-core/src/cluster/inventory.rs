@@ -30,11 +30,22 @@ pub(crate) struct Inventory {
     pub(crate) partly_read: Vec<(String, Vec<String>)>,
     /// Index of a signer by its SPKI SHA-256.
     by_key: HashMap<[u8; 32], usize>,
+    /// Index of a bundle and of an endpoint by its source.
+    by_bundle_source: HashMap<String, usize>,
+    by_endpoint_source: HashMap<String, usize>,
 }
 
 impl Inventory {
     pub(crate) fn signer(&self, spki: &[u8; 32]) -> Option<&Signer> {
         self.by_key.get(spki).and_then(|&i| self.signers.get(i))
+    }
+
+    pub(crate) fn bundle(&self, source: &str) -> Option<&Bundle> {
+        self.by_bundle_source.get(source).and_then(|&i| self.bundles.get(i))
+    }
+
+    pub(crate) fn endpoint(&self, source: &str) -> Option<&Endpoint> {
+        self.by_endpoint_source.get(source).and_then(|&i| self.endpoints.get(i))
     }
 }
 
@@ -299,6 +310,9 @@ impl<'a> Builder<'a> {
         });
         inventory.bundles.sort_by(|a, b| a.source.cmp(&b.source));
         inventory.endpoints.sort_by(|a, b| a.source.cmp(&b.source));
+        inventory.by_bundle_source = inventory.bundles.iter().enumerate().map(|(i, b)| (b.source.clone(), i)).collect();
+        inventory.by_endpoint_source =
+            inventory.endpoints.iter().enumerate().map(|(i, e)| (e.source.clone(), i)).collect();
         for (i, signer) in inventory.signers.iter().enumerate() {
             inventory.by_key.entry(spki_sha256(&signer.certificate)).or_insert(i);
         }

@@ -8,22 +8,24 @@
 //! certificate and place. The
 //! analysis itself in `okd_trust_cluster_*` gauges: the verdict, each edge, findings per code.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::edges::split_source;
 use super::model::{BundleOrigin, ClusterReport, Code};
 use crate::Certificate;
-use crate::diagnose::Verdict;
-use crate::report::prometheus::{escape_label as escape, family, identity_labels};
+use crate::diagnose::{Severity, Verdict};
+use crate::report::prometheus::{certificate_series, escape_label as escape, family, identity_labels};
 
 /// The report as Prometheus text exposition (version 0.0.4).
 pub fn prometheus(report: &ClusterReport) -> String {
     let mut series: Vec<(String, &Certificate)> = Vec::new();
     let mut seen = HashSet::new();
+    let origins: std::collections::HashMap<&str, BundleOrigin> =
+        report.bundles.iter().map(|b| (b.source.as_str(), b.origin)).collect();
     for signer in &report.signers {
         for source in &signer.sources {
-            let origin = report.bundles.iter().find(|b| &b.source == source).map(|b| b.origin);
+            let origin = origins.get(source.as_str()).copied();
             push(&mut series, &mut seen, place_labels(source, origin), &signer.certificate);
         }
     }
@@ -32,18 +34,7 @@ pub fn prometheus(report: &ClusterReport) -> String {
     }
     let at = report.at;
     let mut out = String::new();
-    family(&mut out, "x509_cert_not_before", "Unix time of the certificate's notBefore.");
-    for (labels, cert) in &series {
-        let _ = writeln!(out, "x509_cert_not_before{{{labels}}} {}", cert.not_before().unix_seconds());
-    }
-    family(&mut out, "x509_cert_not_after", "Unix time of the certificate's notAfter.");
-    for (labels, cert) in &series {
-        let _ = writeln!(out, "x509_cert_not_after{{{labels}}} {}", cert.not_after().unix_seconds());
-    }
-    family(&mut out, "x509_cert_expired", "1 if the certificate was expired at the time judged.");
-    for (labels, cert) in &series {
-        let _ = writeln!(out, "x509_cert_expired{{{labels}}} {}", u8::from(cert.not_after() < at));
-    }
+    certificate_series(&mut out, &series, at);
     family(&mut out, "okd_trust_cluster_verdict", "1 for the cluster's verdict, 0 for the others.");
     for verdict in [Verdict::Healthy, Verdict::AtRisk, Verdict::Broken] {
         let _ = writeln!(
@@ -64,13 +55,13 @@ pub fn prometheus(report: &ClusterReport) -> String {
             u8::from(edge.verdict.is_trusted())
         );
     }
+    // Every code and severity, zero or not, so that an alert never sees a series vanish.
     family(&mut out, "okd_trust_cluster_findings", "Findings per code and severity.");
-    let mut counts: BTreeMap<(Code, &str), usize> = BTreeMap::new();
-    for finding in &report.findings {
-        *counts.entry((finding.code, finding.severity.as_str())).or_default() += 1;
-    }
-    for ((code, severity), count) in counts {
-        let _ = writeln!(out, "okd_trust_cluster_findings{{code=\"{code}\",severity=\"{severity}\"}} {count}");
+    for &code in Code::ALL {
+        for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+            let n = report.findings.iter().filter(|f| f.code == code && f.severity == severity).count();
+            let _ = writeln!(out, "okd_trust_cluster_findings{{code=\"{code}\",severity=\"{severity}\"}} {n}");
+        }
     }
     family(&mut out, "okd_trust_cluster_time_judged_seconds", "Unix time the analysis judged at.");
     let _ = writeln!(out, "okd_trust_cluster_time_judged_seconds {}", at.unix_seconds());

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::page::{Table, escape, evidence_value, page};
+use super::page::{Table, escape, finding_article, page};
 use super::text::diff;
 use crate::cert::colon_hex;
 use crate::diagnose::Diagnosis;
@@ -27,24 +27,15 @@ pub fn html(diagnosis: &Diagnosis) -> String {
     if diagnosis.findings.is_empty() {
         body.push_str("<p class=\"note\">No findings.</p>\n");
     }
-    for finding in &diagnosis.findings {
-        let _ = write!(
-            body,
-            "<article class=\"finding {}\" data-code=\"{}\"><h3><span class=\"code\">{}</span> [{}] {}</h3>\n<p>{}</p>\n<dl>",
-            finding.severity.as_str(),
-            finding.code.as_str(),
-            finding.code.as_str(),
-            finding.severity.as_str(),
-            escape(&finding.source),
-            escape(&finding.message)
-        );
-        for cert in &finding.certificates {
-            let _ = write!(body, "<dt>certificate</dt><dd>{}</dd>", escape(&cert.to_string()));
-        }
-        for (name, value) in &finding.details {
-            let _ = write!(body, "<dt>{}</dt><dd>{}</dd>", escape(name), evidence_value(value));
-        }
-        body.push_str("</dl></article>\n");
+    for f in &diagnosis.findings {
+        body.push_str(&finding_article(
+            f.code.as_str(),
+            f.severity.as_str(),
+            &f.source,
+            &f.message,
+            &f.certificates,
+            &f.details,
+        ));
     }
     body.push_str("</section>\n<section id=\"plan\"><h2>The fix</h2>\n");
     let plan = &diagnosis.plan;

@@ -19,6 +19,31 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
+/// One finding as an `<article>`: code, severity, source, message, the certificates involved and
+/// the further facts by name. Shared by the doctor's and the cluster's pages.
+pub(crate) fn finding_article(
+    code: &str,
+    severity: &str,
+    source: &str,
+    message: &str,
+    certificates: &[crate::verify::CertSummary],
+    facts: &[(String, String)],
+) -> String {
+    let mut html = format!(
+        "<article class=\"finding {severity}\" data-code=\"{code}\"><h3><span class=\"code\">{code}</span> [{severity}] {}</h3>\n<p>{}</p>\n<dl>",
+        escape(source),
+        escape(message)
+    );
+    for cert in certificates {
+        let _ = write!(html, "<dt>certificate</dt><dd>{}</dd>", escape(&cert.to_string()));
+    }
+    for (name, value) in facts {
+        let _ = write!(html, "<dt>{}</dt><dd>{}</dd>", escape(name), evidence_value(value));
+    }
+    html.push_str("</dl></article>\n");
+    html
+}
+
 /// A finding's evidence value: shown whole when short, folded behind its first characters when
 /// it is a whole bundle or patch (still there to copy).
 pub(crate) fn evidence_value(value: &str) -> String {

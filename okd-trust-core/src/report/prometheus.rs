@@ -28,18 +28,7 @@ pub fn prometheus(diagnosis: &Diagnosis) -> String {
         .collect();
     let at = diagnosis.at;
     let mut out = String::new();
-    family(&mut out, "x509_cert_not_before", "Unix time of the certificate's notBefore.");
-    for (labels, cert) in &series {
-        let _ = writeln!(out, "x509_cert_not_before{{{labels}}} {}", cert.not_before().unix_seconds());
-    }
-    family(&mut out, "x509_cert_not_after", "Unix time of the certificate's notAfter.");
-    for (labels, cert) in &series {
-        let _ = writeln!(out, "x509_cert_not_after{{{labels}}} {}", cert.not_after().unix_seconds());
-    }
-    family(&mut out, "x509_cert_expired", "1 if the certificate was expired at the time judged, 0 otherwise.");
-    for (labels, cert) in &series {
-        let _ = writeln!(out, "x509_cert_expired{{{labels}}} {}", u8::from(cert.not_after() < at));
-    }
+    certificate_series(&mut out, &series, at);
     family(
         &mut out,
         "okd_trust_verdict",
@@ -72,6 +61,23 @@ pub fn prometheus(diagnosis: &Diagnosis) -> String {
     family(&mut out, "okd_trust_run_timestamp_seconds", "Unix time the diagnosis judged at.");
     let _ = writeln!(out, "okd_trust_run_timestamp_seconds {}", at.unix_seconds());
     out
+}
+
+/// x509-certificate-exporter's three series (`x509_cert_not_before`, `x509_cert_not_after`,
+/// `x509_cert_expired` at `at`) for each certificate with its label set.
+pub(crate) fn certificate_series(out: &mut String, series: &[(String, &Certificate)], at: crate::Timestamp) {
+    family(out, "x509_cert_not_before", "Unix time of the certificate's notBefore.");
+    for (labels, cert) in series {
+        let _ = writeln!(out, "x509_cert_not_before{{{labels}}} {}", cert.not_before().unix_seconds());
+    }
+    family(out, "x509_cert_not_after", "Unix time of the certificate's notAfter.");
+    for (labels, cert) in series {
+        let _ = writeln!(out, "x509_cert_not_after{{{labels}}} {}", cert.not_after().unix_seconds());
+    }
+    family(out, "x509_cert_expired", "1 if the certificate was expired at the time judged, 0 otherwise.");
+    for (labels, cert) in series {
+        let _ = writeln!(out, "x509_cert_expired{{{labels}}} {}", u8::from(cert.not_after() < at));
+    }
 }
 
 pub(crate) fn family(out: &mut String, name: &str, help: &str) {
