@@ -234,3 +234,22 @@ fn only_the_machine_configs_the_pools_run_count() {
     let sources: Vec<&str> = report.bundles.iter().map(|b| b.source.as_str()).collect();
     assert_eq!(sources, ["machineconfig/rendered-worker-new[/etc/kubernetes/kubelet-ca.crt]"]);
 }
+
+/// A hundred signers, each its own key, each drawn once: the graph groups, it does not fan out.
+#[cfg(feature = "html")]
+#[test]
+fn the_html_graph_draws_a_node_per_signer_key_at_a_hundred_signers() {
+    let mut inputs = ClusterInputs::new();
+    for (path, bytes) in okd_trust_testkit::must_gather::synthetic_cluster(100) {
+        inputs.add_file(&path, &bytes);
+    }
+    let report = cluster::analyze(&inputs, &ClusterOptions::new(at()));
+    assert_eq!(report.signers.len(), 100);
+    let html = cluster::html(&report);
+    assert_eq!(html.matches("class=\"node signer\"").count(), 100);
+    for signer in &report.signers {
+        assert!(html.contains(&format!("data-key=\"{}\"", signer.spki_sha256)));
+    }
+    let dot = cluster::dot(&report);
+    assert_eq!(dot.lines().filter(|l| l.contains("class=\"signer\"")).count(), 100);
+}

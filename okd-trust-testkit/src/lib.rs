@@ -83,6 +83,8 @@ impl Key {
 pub struct CertBuilder {
     params: CertificateParams,
     key: Key,
+    /// Certify a newly generated P-256 key instead of `key` (scale tests need many keys).
+    fresh: bool,
 }
 
 /// An issued certificate with its parameters and key, able to sign further certificates.
@@ -120,7 +122,7 @@ impl CertBuilder {
         params.distinguished_name = rcgen::DistinguishedName::new();
         params.distinguished_name.push(DnType::CommonName, common_name);
         params.serial_number = Some(SerialNumber::from_slice(&[0x01]));
-        let mut builder = CertBuilder { params, key: Key::RsaA };
+        let mut builder = CertBuilder { params, key: Key::RsaA, fresh: false };
         builder = builder.validity(0, days(3650));
         builder
     }
@@ -153,6 +155,17 @@ impl CertBuilder {
         }
         self.params.distinguished_name = name;
         self
+    }
+
+    /// Certify a newly generated ECDSA P-256 key (not reproducible: for scale measurements,
+    /// where every certificate needs a key of its own).
+    pub fn fresh_key(mut self) -> Self {
+        self.fresh = true;
+        self
+    }
+
+    fn key_pair(&self) -> KeyPair {
+        if self.fresh { KeyPair::generate().expect("a fresh P-256 key") } else { self.key.key_pair() }
     }
 
     /// The key the certificate certifies.
@@ -266,7 +279,7 @@ impl CertBuilder {
 
     /// Issues the certificate signed by its own key.
     pub fn self_signed(self) -> Issued {
-        let key_pair = self.key.key_pair();
+        let key_pair = self.key_pair();
         let cert = self.params.self_signed(&key_pair).expect("self-signed certificate");
         Issued { cert, params: self.params, key: self.key, key_pair }
     }
@@ -279,7 +292,7 @@ impl CertBuilder {
 
     /// Issues the certificate signed by `issuer`, with the extensions exactly as configured.
     pub fn signed_by_as_is(self, issuer: &Issued) -> Issued {
-        let key_pair = self.key.key_pair();
+        let key_pair = self.key_pair();
         let cert = self.params.signed_by(&key_pair, &issuer.issuer()).expect("issued certificate");
         Issued { cert, params: self.params, key: self.key, key_pair }
     }

@@ -341,16 +341,16 @@ fn subject_and_dns(pem: &[u8]) -> (String, Vec<String>) {
     (cn, dns)
 }
 
-/// A synthetic inventory for scaling measurements: `n` namespaces, each with a signer Secret,
-/// a serving certificate Secret it issued, and a ConfigMap bundle, as one `List` per kind.
+/// A synthetic inventory for scaling measurements: `n` namespaces, each with a signer Secret (a
+/// key of its own, generated afresh), a serving certificate Secret it issued, and a ConfigMap
+/// bundle, as one `List` per kind.
 pub fn synthetic_cluster(n: usize) -> Vec<(String, Vec<u8>)> {
     let mut secrets = Vec::new();
     let mut configmaps = Vec::new();
-    let keys = [Key::RsaA, Key::RsaB, Key::RsaC, Key::RsaD];
     for i in 0..n {
         let namespace = format!("synthetic-{i}");
         let ca = CertBuilder::ca(&format!("synthetic-signer-{i}"))
-            .key(keys[i % keys.len()])
+            .fresh_key()
             .serial(i as u64 + 1)
             .validity(0, days(3650 * 8))
             .self_signed();
