@@ -31,7 +31,7 @@ pub mod diagnose;
 mod document;
 mod error;
 pub mod examples;
-#[doc(hidden)]
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 mod go_base64;
 pub mod input;

@@ -40,7 +40,12 @@ impl VerifyKey {
             roots: options.roots.iter().map(Certificate::sha256_fingerprint).collect(),
             server_name: options.server_name.map(str::to_owned),
             at: options.at,
-            usages: options.usages.to_vec(),
+            // No usages means serverAuth, as in Go: one key for both ways of asking.
+            usages: if options.usages.is_empty() {
+                vec![ExtendedKeyUsage::ServerAuth]
+            } else {
+                options.usages.to_vec()
+            },
             profile: options.profile,
             max_signature_checks: options.budget.max_signature_checks,
         }
@@ -175,6 +180,22 @@ mod tests {
             }
         }
         assert_eq!(lock(&cache.verdicts).len(), variants.len());
+    }
+
+    #[test]
+    fn no_usages_and_server_auth_are_one_question() {
+        let roots = CaBundle::from_pem(examples::CLUSTER_CA_BUNDLE.as_bytes()).unwrap();
+        let chain = CaBundle::from_pem(examples::API_INT_SERVING_CHAIN.as_bytes()).unwrap();
+        let at = Timestamp::parse_rfc3339("2024-05-01T00:00:00Z").unwrap();
+        let leaf = chain.get(0).unwrap();
+        let server = [ExtendedKeyUsage::ServerAuth];
+        let cache = SignatureCache::new();
+        verify::verify(leaf, &VerifyOptions::new(&roots, at).cache(&cache));
+        verify::verify(leaf, &VerifyOptions::new(&roots, at).usages(&server).cache(&cache));
+        assert_eq!(lock(&cache.verdicts).len(), 1);
+        let client = [ExtendedKeyUsage::ClientAuth];
+        verify::verify(leaf, &VerifyOptions::new(&roots, at).usages(&client).cache(&cache));
+        assert_eq!(lock(&cache.verdicts).len(), 2);
     }
 
     #[test]
