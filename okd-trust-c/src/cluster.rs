@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 
 use okd_trust_core::Timestamp;
-use okd_trust_core::cluster::{self, ClusterInputs, ClusterOptions, ClusterReport};
+use okd_trust_core::cluster::{self, ClusterOptions, ClusterReport};
 
 use crate::diagnose::OkdTrustHealth;
 use crate::error::FfiError;
@@ -37,23 +37,24 @@ pub extern "C" fn okd_trust_cluster_analyze(
         let out = Out::new(out, "out")?;
         let paths = ffi::slice(paths, path_count, "paths")?;
         let kubeconfig_paths = ffi::slice(kubeconfig_paths, kubeconfig_count, "kubeconfig_paths")?;
-        let mut inputs = ClusterInputs::new();
-        for (i, &path) in paths.iter().enumerate() {
-            let path = ffi::required_str(path, &format!("paths[{i}]"))?;
-            okd_trust_io::must_gather::read_into(path.as_ref(), &mut inputs).map_err(|e| {
-                let message = format!("{path}: {e}");
-                match e.kind() {
-                    std::io::ErrorKind::NotFound => FfiError::not_found(message),
-                    // catch-all: not a core enum (the operating system's error kinds).
-                    _ => FfiError::invalid(message),
-                }
-            })?;
-        }
-        for (i, &path) in kubeconfig_paths.iter().enumerate() {
-            let path = ffi::required_str(path, &format!("kubeconfig_paths[{i}]"))?;
-            let bytes = okd_trust_io::read(path).map_err(|e| FfiError::invalid(format!("{path}: {e}")))?;
-            inputs.add_kubeconfig(path, &bytes);
-        }
+        let paths = paths
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| ffi::required_str(p, &format!("paths[{i}]")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let kubeconfig_paths = kubeconfig_paths
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| ffi::required_str(p, &format!("kubeconfig_paths[{i}]")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let inputs = okd_trust_io::must_gather::read_inputs(&paths, &kubeconfig_paths).map_err(|e| {
+            let message = format!("{}: {}", e.path.display(), e.source);
+            match e.source.kind() {
+                std::io::ErrorKind::NotFound => FfiError::not_found(message),
+                // catch-all: not a core enum (the operating system's error kinds).
+                _ => FfiError::invalid(message),
+            }
+        })?;
         let mut options = ClusterOptions::new(timestamp(0));
         if at != 0 {
             options = options.at(Timestamp::from_unix_seconds(at));

@@ -5,7 +5,7 @@
 
 pub mod must_gather;
 
-use std::io::Read as _;
+use std::io::{self, Read};
 use std::path::Path;
 
 use okd_trust::diagnose::SYSTEM_ROOT_FILES;
@@ -27,15 +27,29 @@ pub fn base_dir(label: &str) -> String {
 /// A regular file's bytes, at most the input limit, or why not in words (a FIFO or a device is
 /// refused without blocking on it).
 pub fn read(path: &str) -> Result<Vec<u8>, String> {
-    let limit = Limits::default().max_input_bytes;
-    if !std::fs::metadata(path).map_err(|e| e.to_string())?.is_file() {
-        return Err("not a regular file".into());
+    read_file(Path::new(path), &Limits::default()).map_err(|e| e.to_string())
+}
+
+/// Opens `path` if it is a regular file: a FIFO, device or socket is refused before it is opened,
+/// so nothing can block on it.
+fn open_regular(path: &Path) -> io::Result<std::fs::File> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
     }
+    std::fs::File::open(path)
+}
+
+/// A regular file's bytes, at most `limits.max_input_bytes`.
+fn read_file(path: &Path, limits: &Limits) -> io::Result<Vec<u8>> {
+    read_bounded(open_regular(path)?, limits.max_input_bytes)
+}
+
+/// At most `limit` bytes; one more is an error that names the limit.
+fn read_bounded(source: impl Read, limit: usize) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    file.take(limit as u64 + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    source.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() > limit {
-        return Err(format!("more than {limit} bytes, the input limit"));
+        return Err(io::Error::new(io::ErrorKind::FileTooLarge, format!("more than {limit} bytes, the input limit")));
     }
     Ok(bytes)
 }

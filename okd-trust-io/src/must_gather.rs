@@ -3,12 +3,12 @@
 //! [`classify`](okd_trust::cluster::classify) wants are read into memory; a damaged member or a
 //! truncated archive is recorded in the inputs with its path, and the rest still counts.
 
-use std::fs::File;
 use std::io::{self, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use okd_trust::Limits;
 use okd_trust::cluster::{ClusterInputs, classify};
+
+use crate::{open_regular, read_bounded, read_file};
 
 /// How a file given on the command line is laid out.
 enum Layout {
@@ -27,6 +27,41 @@ const XZ_MEMORY_LIMIT: u64 = 256 << 20;
 /// The largest tar metadata member (a PAX header, a GNU long name) read: the tar reader holds
 /// one whole in memory, so a tiny archive declaring a huge one would otherwise take gigabytes.
 const MAX_TAR_METADATA: u64 = 1 << 20;
+
+/// A path a cluster analysis could not read at all.
+#[derive(Debug)]
+pub struct InputError {
+    /// The path given.
+    pub path: PathBuf,
+    /// Whether it was given as a node kubeconfig (else as a must-gather or dump).
+    pub kubeconfig: bool,
+    /// The operating system's reason.
+    pub source: io::Error,
+}
+
+/// Everything a cluster analysis reads, as every front end gathers it: each of `paths` (see
+/// [`read_into`]) and each node kubeconfig of `kubeconfigs`, labelled with its path.
+pub fn read_inputs<P: AsRef<Path>>(paths: &[P], kubeconfigs: &[P]) -> Result<ClusterInputs, InputError> {
+    let mut inputs = ClusterInputs::new();
+    for path in paths {
+        let path = path.as_ref();
+        read_into(path, &mut inputs).map_err(|source| InputError {
+            path: path.to_owned(),
+            kubeconfig: false,
+            source,
+        })?;
+    }
+    for path in kubeconfigs {
+        let path = path.as_ref();
+        let bytes = read_file(path, inputs.limits()).map_err(|source| InputError {
+            path: path.to_owned(),
+            kubeconfig: true,
+            source,
+        })?;
+        inputs.add_kubeconfig(&path.to_string_lossy(), &bytes);
+    }
+    Ok(inputs)
+}
 
 /// Adds everything relevant under `path` to `inputs`: a must-gather directory, a tarball of one
 /// (plain, gzip or xz, by its first bytes), one manifest file, or `-` for one manifest on
@@ -176,29 +211,6 @@ fn read_tar(path: &Path, stream: impl Read, inputs: &mut ClusterInputs) {
     if members == 0 {
         inputs.add_unreadable(&label, "the archive holds no member");
     }
-}
-
-/// Opens `path` if it is a regular file: a FIFO, device or socket is refused before it is opened,
-/// so nothing can block on it.
-fn open_regular(path: &Path) -> io::Result<File> {
-    if !std::fs::metadata(path)?.is_file() {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file or directory"));
-    }
-    File::open(path)
-}
-
-fn read_file(path: &Path, limits: &Limits) -> io::Result<Vec<u8>> {
-    read_bounded(open_regular(path)?, limits.max_input_bytes)
-}
-
-/// At most `limit` bytes; one more is an error that names the limit.
-fn read_bounded(source: impl Read, limit: usize) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    source.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1)).read_to_end(&mut bytes)?;
-    if bytes.len() > limit {
-        return Err(io::Error::new(io::ErrorKind::FileTooLarge, format!("more than {limit} bytes, the input limit")));
-    }
-    Ok(bytes)
 }
 
 /// A tar stream that refuses metadata members (PAX headers, GNU long names) over

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use okd_trust::cluster::{self, ClusterInputs, ClusterOptions, ClusterReport, Edge, Endpoint, Finding, Signer};
+use okd_trust::cluster::{self, ClusterOptions, ClusterReport, Edge, Endpoint, Finding, Signer};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
@@ -30,15 +30,8 @@ pub(crate) fn analyze(
     };
     let now = convert::now();
     let report = py.detach(move || -> Result<ClusterReport, String> {
-        let mut inputs = ClusterInputs::new();
-        for path in &paths {
-            okd_trust_io::must_gather::read_into(path, &mut inputs).map_err(|e| format!("{}: {e}", path.display()))?;
-        }
-        for path in &kubeconfigs {
-            let label = path.to_string_lossy();
-            let bytes = okd_trust_io::read(&label).map_err(|e| format!("{label}: {e}"))?;
-            inputs.add_kubeconfig(&label, &bytes);
-        }
+        let inputs = okd_trust_io::must_gather::read_inputs(&paths, &kubeconfigs)
+            .map_err(|e| format!("{}: {}", e.path.display(), e.source))?;
         let mut options = ClusterOptions::new(now);
         if let Some(at) = given {
             options = options.at(at);

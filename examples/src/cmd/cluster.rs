@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use okd_trust::Timestamp;
-use okd_trust::cluster::{self, ClusterInputs, ClusterOptions};
+use okd_trust::cluster::{self, ClusterOptions};
 use okd_trust::diagnose::Verdict;
 
 use super::Outcome;
@@ -52,18 +52,11 @@ enum Format {
 /// Runs `okd-trust cluster`: exit 0 when healthy, 1 when at risk or broken.
 pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
     input::stdin_once(args.paths.iter().chain(&args.kubeconfig))?;
-    let mut inputs = ClusterInputs::new();
-    for path in &args.paths {
-        okd_trust_io::must_gather::read_into(path, &mut inputs).map_err(|source| CliError::Read {
-            option: "PATH",
-            path: path.clone(),
-            source,
-        })?;
-    }
-    for path in &args.kubeconfig {
-        let bytes = input::read("--kubeconfig", path)?;
-        inputs.add_kubeconfig(&path.to_string_lossy(), &bytes);
-    }
+    let inputs = okd_trust_io::must_gather::read_inputs(&args.paths, &args.kubeconfig).map_err(|e| CliError::Read {
+        option: if e.kubeconfig { "--kubeconfig" } else { "PATH" },
+        path: e.path,
+        source: e.source,
+    })?;
     if inputs.is_empty() {
         let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
         return Err(CliError::Usage(format!(

@@ -16,30 +16,26 @@ use layout::topo::layout::VisualGraph;
 use super::graph::{self, EdgeKind, NodeKind, TrustGraph};
 use super::model::ClusterReport;
 use crate::cert::colon_hex;
-use crate::report::page::{Table, escape, finding_article, page};
+use crate::report::page::{Table, escape, finding_article, header, page};
 
 /// The report as an HTML page (no network, no external scripts or fonts).
 pub fn html(report: &ClusterReport) -> String {
     let verdict = report.verdict.as_str();
     let mut body = String::new();
     let trusted = report.edges.iter().filter(|e| e.verdict.is_trusted()).count();
-    let _ = write!(
-        body,
-        "<header>\n<h1>Cluster trust: <span class=\"verdict {verdict}\" id=\"verdict\">{}</span></h1>\n\
-         <p>Judged at {} ({}). {} file(s) read.</p>\n<ul class=\"counts\">\
-         <li>{} signer certificates</li><li>{} bundles</li><li>{} endpoint and client certificates</li>\
-         <li>{trusted} of {} edges trusted</li><li>{} findings</li><li>{} node(s)</li></ul>\n</header>\n",
-        verdict.to_uppercase(),
-        report.at,
-        report.at_source.as_str(),
-        report.files_read,
-        report.signers.len(),
-        report.bundles.len(),
-        report.endpoints.len(),
-        report.edges.len(),
-        report.findings.len(),
-        report.nodes.len(),
-    );
+    body.push_str(&header(
+        "Cluster trust",
+        report.verdict,
+        &format!("Judged at {} ({}). {} file(s) read.", report.at, report.at_source.as_str(), report.files_read),
+        &[
+            format!("{} signer certificates", report.signers.len()),
+            format!("{} bundles", report.bundles.len()),
+            format!("{} endpoint and client certificates", report.endpoints.len()),
+            format!("{trusted} of {} edges trusted", report.edges.len()),
+            format!("{} findings", report.findings.len()),
+            format!("{} node(s)", report.nodes.len()),
+        ],
+    ));
     body.push_str("<section id=\"findings\"><h2>Findings</h2>\n");
     if report.findings.is_empty() {
         body.push_str("<p class=\"note\">No findings.</p>\n");

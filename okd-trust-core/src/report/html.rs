@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::page::{Table, escape, finding_article, page};
+use super::page::{Table, escape, finding_article, header, page};
 use super::text::diff;
 use crate::cert::colon_hex;
 use crate::diagnose::Diagnosis;
@@ -13,17 +13,17 @@ use crate::diagnose::Diagnosis;
 pub fn html(diagnosis: &Diagnosis) -> String {
     let verdict = diagnosis.verdict.as_str();
     let mut body = String::new();
-    let _ = write!(
-        body,
-        "<header>\n<h1>Node trust: <span class=\"verdict {verdict}\" id=\"verdict\">{}</span></h1>\n\
-         <p>Judged at {}.</p>\n<ul class=\"counts\"><li>{} findings</li><li>{} kubeconfig repair(s)</li>\
-         <li>{} certificates looked at</li></ul>\n</header>\n<section id=\"findings\"><h2>Findings</h2>\n",
-        verdict.to_uppercase(),
-        diagnosis.at,
-        diagnosis.findings.len(),
-        diagnosis.plan.kubeconfigs.len(),
-        diagnosis.certificates.len(),
-    );
+    body.push_str(&header(
+        "Node trust",
+        diagnosis.verdict,
+        &format!("Judged at {}.", diagnosis.at),
+        &[
+            format!("{} findings", diagnosis.findings.len()),
+            format!("{} kubeconfig repair(s)", diagnosis.plan.kubeconfigs.len()),
+            format!("{} certificates looked at", diagnosis.certificates.len()),
+        ],
+    ));
+    body.push_str("<section id=\"findings\"><h2>Findings</h2>\n");
     if diagnosis.findings.is_empty() {
         body.push_str("<p class=\"note\">No findings.</p>\n");
     }

@@ -19,6 +19,21 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
+/// The page's header: what is judged, the verdict, when, and the counts at a glance.
+pub(crate) fn header(what: &str, verdict: crate::diagnose::Verdict, judged: &str, counts: &[String]) -> String {
+    let name = verdict.as_str();
+    let mut html = format!(
+        "<header>\n<h1>{what}: <span class=\"verdict {name}\" id=\"verdict\">{}</span></h1>\n<p>{}</p>\n<ul class=\"counts\">",
+        name.to_uppercase(),
+        escape(judged)
+    );
+    for count in counts {
+        let _ = write!(html, "<li>{}</li>", escape(count));
+    }
+    html.push_str("</ul>\n</header>\n");
+    html
+}
+
 /// One finding as an `<article>`: code, severity, source, message, the certificates involved and
 /// the further facts by name. Shared by the doctor's and the cluster's pages.
 pub(crate) fn finding_article(
