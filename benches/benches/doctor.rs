@@ -3,7 +3,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use okd_trust::diagnose::{self, DoctorInput, Labelled, Verdict};
-use okd_trust::verify::SignatureCache;
+use okd_trust::diagnose::FleetCache;
 use okd_trust::{CaBundle, Kubeconfig, examples};
 use okd_trust_benches::{ClusterInputs, NODE_KUBECONFIGS, doctor_at, node_input};
 use std::hint::black_box;
@@ -29,7 +29,7 @@ fn one_node(c: &mut Criterion) {
     let input = node_input(&cluster, &NODE_KUBECONFIGS);
     let report = diagnose::diagnose(&input);
     assert_eq!(report.verdict, Verdict::Broken, "the example node is the incident's");
-    assert!(report.plan.kubeconfigs.iter().all(|r| r.verified), "every repair is verified");
+    assert!(report.plan.kubeconfigs.iter().all(|r| r.is_verified()), "every repair is verified");
     assert_eq!(one_node_from_text(), Verdict::Broken);
     let mut group = c.benchmark_group("doctor/one-node");
     group.bench_function("diagnose (inputs parsed)", |b| b.iter(|| diagnose::diagnose(black_box(&input)).verdict));
@@ -39,7 +39,7 @@ fn one_node(c: &mut Criterion) {
 
 /// One process auditing `kubeconfigs` (one per node): each is parsed and diagnosed against the
 /// cluster-wide inputs, parsed once. `cache` shared by every node, or a fresh one per node.
-fn fleet(cluster: &ClusterInputs, kubeconfigs: &[String], shared: Option<&SignatureCache>) -> usize {
+fn fleet(cluster: &ClusterInputs, kubeconfigs: &[String], shared: Option<&FleetCache>) -> usize {
     let mut broken = 0;
     for text in kubeconfigs {
         let input = node_input(cluster, &[("/var/lib/kubelet/kubeconfig", text)]);
@@ -59,14 +59,14 @@ fn fleet_1000(c: &mut Criterion) {
         let kubeconfigs = okd_trust_benches::fleet_kubeconfigs(NODES, healthy);
         let expected = if healthy { 0 } else { NODES };
         assert_eq!(fleet(&cluster, &kubeconfigs, None), expected, "{name} fleet verdicts");
-        assert_eq!(fleet(&cluster, &kubeconfigs, Some(&SignatureCache::new())), expected, "same verdicts with a cache");
+        assert_eq!(fleet(&cluster, &kubeconfigs, Some(&FleetCache::new())), expected, "same verdicts with a cache");
         let mut group = c.benchmark_group(format!("doctor/fleet-1000-{name}"));
         group.sample_size(10);
         group.throughput(Throughput::Elements(NODES as u64));
         group.bench_function("parse + diagnose_with_cache (one shared cache)", |b| {
             b.iter(|| {
                 // A new cache per fleet run: each timed run pays the distinct checks once.
-                let cache = SignatureCache::new();
+                let cache = FleetCache::new();
                 fleet(&cluster, black_box(&kubeconfigs), Some(&cache))
             })
         });

@@ -108,13 +108,20 @@ fn to_c(e: &FfiError) -> OkdTrustError {
 impl From<okd_trust_core::Error> for FfiError {
     /// The core decides the class and the place; this only names the status.
     fn from(e: okd_trust_core::Error) -> Self {
+        FfiError::of_kind(e.kind(), e.to_string()).at(e.position())
+    }
+}
+
+impl FfiError {
+    /// An error of the core's class `kind`: the one place C's statuses are named from it.
+    pub(crate) fn of_kind(kind: okd_trust_core::ErrorKind, message: impl Into<String>) -> Self {
         use okd_trust_core::ErrorKind as K;
-        let status = match e.kind() {
+        let status = match kind {
             K::Parse | K::Invalid | K::Limit => OkdTrustStatus::InvalidInput,
             K::NotFound => OkdTrustStatus::NotFound,
             K::UnsafeEdit => OkdTrustStatus::EditRefused,
         };
-        FfiError::new(status, e.to_string()).at(e.position())
+        FfiError::new(status, message)
     }
 }
 

@@ -14,14 +14,11 @@ use crate::{OkdTrustStatus, timestamp};
 pub struct OkdTrustKubeconfig(pub(crate) Kubeconfig);
 
 impl OkdTrustKubeconfig {
-    /// `cluster`, or the cluster of the current context when NULL.
+    /// `cluster`, or the cluster of the current context when NULL; the core says which error
+    /// when there is none.
     fn cluster_name(&self, cluster: *const c_char) -> Result<String, FfiError> {
-        match ffi::optional_str(cluster, "cluster")? {
-            Some(name) => Ok(name.to_owned()),
-            None => self.0.current_cluster().map(|c| c.name.clone()).ok_or_else(|| {
-                FfiError::not_found("the kubeconfig has no current context naming a cluster (pass a cluster name)")
-            }),
-        }
+        let named = ffi::optional_str(cluster, "cluster")?;
+        Ok(self.0.cluster_or_current(named).map_err(okd_trust_core::Error::from)?.name.clone())
     }
 }
 
@@ -103,9 +100,6 @@ pub extern "C" fn okd_trust_kubeconfig_server_name(
         let out = Out::new(out, "out")?;
         let kubeconfig = ffi::handle(kubeconfig, "kubeconfig")?;
         let name = kubeconfig.cluster_name(cluster)?;
-        if kubeconfig.0.cluster(&name).is_none() {
-            return Err(FfiError::not_found(format!("no cluster named {name:?}")));
-        }
         let host = kubeconfig
             .0
             .server_name(&name)
@@ -173,9 +167,6 @@ pub extern "C" fn okd_trust_kubeconfig_set_ca(
         let chain = if serving_chain.is_null() { None } else { Some(ffi::handle(serving_chain, "serving_chain")?) };
         let server_name = ffi::optional_str(server_name, "server_name")?;
         let name = kubeconfig.cluster_name(cluster)?;
-        if kubeconfig.0.cluster(&name).is_none() {
-            return Err(FfiError::not_found(format!("no cluster named {name:?} in the kubeconfig")));
-        }
         let repair = diagnose::repair_kubeconfig(
             "kubeconfig",
             &kubeconfig.0,
@@ -185,14 +176,14 @@ pub extern "C" fn okd_trust_kubeconfig_set_ca(
             server_name,
             timestamp(at),
         );
-        if !repair.verified {
-            return Err(FfiError::new(OkdTrustStatus::EditRefused, repair.verification));
+        if let Some(refusal) = repair.refusal() {
+            return Err(FfiError::of_kind(refusal.kind(), refusal.to_string()));
         }
-        let changed = repair.new_text != repair.old_text;
+        let new_text = repair.new_text().unwrap_or_default();
         if let Some(out) = Out::optional(out_changed) {
-            out.set(changed);
+            out.set(repair.changed);
         }
-        out_text.set(ffi::into_c_string(repair.new_text));
+        out_text.set(ffi::into_c_string(new_text.to_owned()));
         Ok(())
     })
 }

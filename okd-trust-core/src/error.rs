@@ -2,6 +2,7 @@
 
 use crate::bundle::BundleError;
 use crate::cert::CertError;
+use crate::diagnose::BundlePolicyError;
 use crate::input::InputError;
 use crate::kubeconfig::{EditError, KubeconfigError};
 use crate::manifest::ManifestError;
@@ -39,6 +40,9 @@ pub enum Error {
     /// Input detection: a file that is none of the supported kinds, or does not read as the kind it is.
     #[error(transparent)]
     Input(#[from] InputError),
+    /// No bundle a repair could write ([`repaired_bundle`](crate::diagnose::repaired_bundle)).
+    #[error(transparent)]
+    BundlePolicy(#[from] BundlePolicyError),
 }
 
 /// The class of an error: what the caller can do about it. The bindings translate this, and
@@ -100,6 +104,7 @@ impl Error {
             Error::Manifest(e) => manifest_kind(e),
             Error::Timestamp(_) => ErrorKind::Parse,
             Error::Input(e) => input_kind(e),
+            Error::BundlePolicy(BundlePolicyError::Empty) => ErrorKind::UnsafeEdit,
         }
     }
 
@@ -122,7 +127,7 @@ impl Error {
             Error::Manifest(e) => manifest_position(e),
             Error::Timestamp(_) => None,
             Error::Input(InputError::Invalid { source, .. }) => source.position(),
-            Error::Input(_) => None,
+            Error::Input(_) | Error::BundlePolicy(_) => None,
         }
     }
 }
@@ -164,7 +169,7 @@ fn kubeconfig_kind(e: &KubeconfigError) -> ErrorKind {
         KubeconfigError::Document(e) => document_kind(e),
         // client-go decodes the CA data as it loads the file: bad base64 is a malformed file.
         KubeconfigError::InvalidCaData { .. } => ErrorKind::Parse,
-        KubeconfigError::NoSuchCluster { .. } => ErrorKind::NotFound,
+        KubeconfigError::NoSuchCluster { .. } | KubeconfigError::NoCurrentCluster => ErrorKind::NotFound,
         _ => ErrorKind::Invalid,
     }
 }

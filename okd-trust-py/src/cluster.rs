@@ -9,7 +9,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 
 use crate::convert::{self, datetime, timestamp};
-use crate::types::{PyCaBundle, PyCertificate, summary_list};
+use crate::bundle::PyCaBundle;
+use crate::cert::PyCertificate;
+use crate::verify::summary_list;
 
 /// Analyzes must-gathers (directories, `.tar`, `.tar.gz`, `.tar.xz`) or `oc get -o yaml|json`
 /// dumps at `paths`, judging `kubeconfigs` (paths of node kubeconfigs) against api-int, at the

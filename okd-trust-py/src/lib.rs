@@ -5,11 +5,15 @@
 //! here and ships the type stubs. Build with maturin (`pip install ./okd-trust-py`); a plain
 //! `cargo build` of this crate links libpython and is not a wheel.
 
+mod bundle;
+mod cert;
 mod cluster;
 mod convert;
-mod doctor;
+mod diagnose;
 mod errors;
-mod types;
+mod input;
+mod kubeconfig;
+mod verify;
 
 use pyo3::prelude::*;
 
@@ -30,21 +34,22 @@ fn examples(py: Python<'_>) -> PyResult<Bound<'_, pyo3::types::PyDict>> {
 fn okd_trust_py(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
-    m.add_class::<types::PyCertificate>()?;
-    m.add_class::<types::PyCertSummary>()?;
-    m.add_class::<types::PyBundleWarning>()?;
-    m.add_class::<types::PyBundleDiff>()?;
-    m.add_class::<types::PyCaBundle>()?;
-    m.add_class::<types::PyKubeconfig>()?;
-    m.add_class::<doctor::PyVerdict>()?;
-    m.add_class::<doctor::PyFinding>()?;
-    m.add_class::<doctor::PyKubeconfigRepair>()?;
-    m.add_class::<doctor::PyPlan>()?;
-    m.add_class::<doctor::PyDiagnosis>()?;
-    m.add_function(wrap_pyfunction!(doctor::verify, m)?)?;
-    m.add_function(wrap_pyfunction!(doctor::diagnose, m)?)?;
-    m.add_function(wrap_pyfunction!(doctor::repair_kubeconfig, m)?)?;
-    m.add_function(wrap_pyfunction!(doctor::repair_ca_file, m)?)?;
+    m.add_class::<cert::PyCertificate>()?;
+    m.add_class::<verify::PyCertSummary>()?;
+    m.add_class::<bundle::PyBundleWarning>()?;
+    m.add_class::<bundle::PyBundleDiff>()?;
+    m.add_class::<bundle::PyCaBundle>()?;
+    m.add_class::<kubeconfig::PyKubeconfig>()?;
+    m.add_class::<verify::PyVerdict>()?;
+    m.add_class::<diagnose::PyFinding>()?;
+    m.add_class::<diagnose::PyKubeconfigRepair>()?;
+    m.add_class::<diagnose::PyPlan>()?;
+    m.add_class::<diagnose::PyDiagnosis>()?;
+    m.add_function(wrap_pyfunction!(verify::verify, m)?)?;
+    m.add_function(wrap_pyfunction!(diagnose::diagnose, m)?)?;
+    m.add_function(wrap_pyfunction!(diagnose::repair_kubeconfig, m)?)?;
+    m.add_function(wrap_pyfunction!(diagnose::repair_ca_file, m)?)?;
+    m.add_function(wrap_pyfunction!(diagnose::repaired_bundle, m)?)?;
     m.add_class::<cluster::PyClusterReport>()?;
     m.add_class::<cluster::PySigner>()?;
     m.add_class::<cluster::PyBundle>()?;

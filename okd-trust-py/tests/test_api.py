@@ -79,13 +79,31 @@ def test_repair_kubeconfig_is_verified_before_it_is_offered(node, cluster):
                                          source="/var/lib/kubelet/kubeconfig")
     assert repair.verified and repair.source == "/var/lib/kubelet/kubeconfig" and repair.cluster == "local"
     assert repair.old_text == examples.NODE_KUBECONFIG and repair.new_text != repair.old_text
+    assert repair.changed and repair.refusal is None
+    # The verdict that proved it comes with it: trusted, along the chain the new bundle built.
+    assert repair.verdict.trusted and repair.verdict.chain[-1].subject == "CN=kube-apiserver-lb-signer,OU=openshift"
     assert [c.subject for c in repair.added] == ["CN=kube-apiserver-lb-signer,OU=openshift"]
     again = okd_trust.repair_kubeconfig(repair.new_text, bundle, serving_chain=examples.API_INT_SERVING_CHAIN, at=AT)
-    assert again.verified and again.new_text == again.old_text
+    assert again.verified and again.new_text == again.old_text and not again.changed
     # The old bundle alone does not verify what api-int serves: withheld, with the reason.
     stale = okd_trust.repair_kubeconfig(examples.NODE_KUBECONFIG, node.ca_bundle(), cluster="local",
                                         serving_chain=examples.API_INT_SERVING_CHAIN, at=AT)
     assert not stale.verified and "does not verify" in stale.verification
+    assert (stale.refusal, stale.new_text, stale.changed, stale.verdict) == ("still-untrusted", None, False, None)
+    with pytest.raises(okd_trust.ValidationError, match="no cluster named"):
+        okd_trust.repair_kubeconfig(node, bundle, cluster="elsewhere")
+
+
+def test_repaired_bundle_is_the_libraries_one_policy(node, cluster):
+    current = node.ca_bundle()
+    union = okd_trust.repaired_bundle(current, cluster)
+    assert union[0] == current[0] and union.diff(current.union(cluster)).unchanged
+    assert okd_trust.repaired_bundle(current, cluster, policy="exact") == cluster
+    assert okd_trust.repaired_bundle(None, cluster) == cluster
+    with pytest.raises(okd_trust.UnsafeEditError, match="empty CA bundle"):
+        okd_trust.repaired_bundle(current, cluster, prune_expired=True, at="2999-01-01T00:00:00Z")
+    with pytest.raises(ValueError, match="unknown bundle policy"):
+        okd_trust.repaired_bundle(current, cluster, policy="both")
 
 
 def test_bundle_sequence_protocol(cluster):

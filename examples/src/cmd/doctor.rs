@@ -147,16 +147,16 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
 
 /// `input` with each repaired kubeconfig replaced by its new text.
 fn with_repairs(mut input: DoctorInput, repairs: &[diagnose::KubeconfigRepair]) -> DoctorInput {
-    for repair in repairs.iter().filter(|r| r.verified) {
+    for repair in repairs {
+        let Some(new_text) = repair.new_text() else { continue };
         if repair.target.ca_file().is_some() {
             for file in input.ca_files.iter_mut().filter(|f| f.kubeconfig == repair.kubeconfig) {
-                file.contents = Ok(repair.new_text.clone().into_bytes());
+                file.contents = Ok(new_text.as_bytes().to_vec());
             }
-        } else {
-            let config = Kubeconfig::parse(repair.new_text.as_bytes()).ok();
-            if let (Some(config), Some(labelled)) = (config, input.kubeconfigs.get_mut(repair.kubeconfig)) {
-                labelled.value = config;
-            }
+        } else if let (Some(edited), Some(labelled)) =
+            (repair.edited_kubeconfig(), input.kubeconfigs.get_mut(repair.kubeconfig))
+        {
+            labelled.value = edited.clone();
         }
     }
     input
@@ -550,8 +550,7 @@ fn fix(args: &Args, diagnosis: &diagnose::Diagnosis, mut held: Held) -> Result<(
     }
     let unverified: Vec<String> = repairs
         .iter()
-        .filter(|r| !r.verified || r.new_text.is_empty())
-        .map(|r| format!("{} ({})", r.source, r.verification))
+        .filter_map(|r| r.refusal().map(|refusal| format!("{} ({refusal})", r.source)))
         .collect();
     if !unverified.is_empty() {
         return Err(CliError::Fix(format!(
@@ -564,6 +563,7 @@ fn fix(args: &Args, diagnosis: &diagnose::Diagnosis, mut held: Held) -> Result<(
     // CA file two kubeconfigs share gets one write (their repairs agree: they read the same bytes).
     let mut writes: Vec<(Slot, &[u8])> = Vec::with_capacity(repairs.len());
     for repair in repairs {
+        let Some(new_text) = repair.new_text() else { continue };
         let slot = if repair.target.ca_file().is_some() {
             held.ca_files.iter().find(|(k, _)| *k == repair.kubeconfig).map(|(_, slot)| Slot::CaFile(*slot))
         } else {
@@ -573,14 +573,14 @@ fn fix(args: &Args, diagnosis: &diagnose::Diagnosis, mut held: Held) -> Result<(
             return Err(CliError::Fix(format!("{}: no file held to write this repair to", repair.source)));
         };
         match writes.iter().find(|(s, _)| *s == slot) {
-            Some((_, bytes)) if *bytes == repair.new_text.as_bytes() => {}
+            Some((_, bytes)) if *bytes == new_text.as_bytes() => {}
             Some(_) => {
                 return Err(CliError::Fix(format!(
                     "{}: two repairs of one file disagree; nothing written",
                     repair.source
                 )));
             }
-            None => writes.push((slot, repair.new_text.as_bytes())),
+            None => writes.push((slot, new_text.as_bytes())),
         }
     }
     if args.backup {

@@ -3,9 +3,8 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::ext::ExtResult;
 use super::syntax::{domain_name_valid, is_contiguous_mask, parse_mailbox};
-use super::tlv::{self, Reader};
+use super::tlv::{self, ExtResult, Reader};
 
 /// A CA's name constraints: the names certificates below it may (permitted) and may not
 /// (excluded) carry. Go evaluates DNS, IP, email and URI subtrees; any other kind sets

@@ -10,7 +10,7 @@ use const_oid::db::rfc5280;
 
 use super::constraints::{self, NameConstraints};
 use super::syntax::{domain_name_valid, url_host};
-use super::tlv::{self, Reader};
+use super::tlv::{self, ExtResult, Reader};
 
 /// The Basic Constraints extension (RFC 5280 §4.2.1.9).
 ///
@@ -311,9 +311,6 @@ pub(crate) struct Policies {
     /// inhibitAnyPolicy SkipCerts, as written.
     pub(crate) inhibit_any: Option<i64>,
 }
-
-/// Why a known extension could not be read (Go's parse error, in words).
-pub(crate) type ExtResult<T> = Result<T, &'static str>;
 
 const ID_PE_AUTHORITY_INFO_ACCESS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.1.1");
 

@@ -20,6 +20,10 @@ pub(crate) struct Tlv {
     pub(crate) value: Range<usize>,
 }
 
+/// A value read from inside a known extension, or why it could not be (Go's parse error, in
+/// words). Shared by every extension reader, so none of them depends on another for it.
+pub(crate) type ExtResult<T> = Result<T, &'static str>;
+
 pub(crate) const SEQUENCE: u8 = 0x30;
 pub(crate) const BOOLEAN: u8 = 0x01;
 pub(crate) const INTEGER: u8 = 0x02;

@@ -15,17 +15,24 @@
 //! input.serving_chain = Some(Labelled::new("api-int", chain.iter().cloned().collect()));
 //! let report = diagnose::diagnose(&input);
 //! assert_eq!(report.verdict, Verdict::Broken);
-//! assert!(report.plan.kubeconfigs[0].verified);
+//! assert!(report.plan.kubeconfigs[0].is_verified());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod cache;
 mod checks;
 mod finding;
+mod node;
 mod plan;
+mod repair;
 mod signers;
 
+pub use cache::FleetCache;
 pub use finding::{Code, Finding, Severity};
-pub use plan::{Action, ConfigMapPatch, KubeconfigRepair, Plan, RepairTarget};
+pub use plan::{Action, ConfigMapPatch, Plan};
+pub use repair::{
+    BundlePolicy, BundlePolicyError, KubeconfigRepair, Refusal, RepairOutcome, RepairTarget, repaired_bundle,
+};
 
 use crate::kubeconfig::KubeconfigError;
 use crate::manifest::Manifest;
@@ -177,19 +184,19 @@ pub struct Diagnosis {
 
 /// Runs every check and builds the plan.
 pub fn diagnose(input: &DoctorInput) -> Diagnosis {
-    diagnose_with_cache(input, &SignatureCache::new())
+    diagnose_with_cache(input, &FleetCache::new())
 }
 
 /// [`diagnose`], reusing work across calls: a fleet audit passes one cache for every node, so the
 /// served chain's signatures are checked once per distinct CA rather than per node, a verification
 /// every node asks alike is answered once, and CA data every node embeds alike is decoded once.
-pub fn diagnose_with_cache(input: &DoctorInput, cache: &SignatureCache) -> Diagnosis {
+pub fn diagnose_with_cache(input: &DoctorInput, fleet: &FleetCache) -> Diagnosis {
     // Each kubeconfig's embedded bundle is decoded once and shared by every check and the plan.
-    let nodes = checks::nodes(input, cache);
+    let nodes = node::nodes(input, fleet);
     let certificates = checks::certificates(input, &nodes);
-    let mut findings = checks::run(input, &nodes, &certificates, cache);
+    let mut findings = checks::run(input, &nodes, &certificates, fleet.signatures());
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    let plan = checks::plan(input, &nodes, cache);
+    let plan = plan::plan(input, &nodes, fleet);
     let verdict = match findings.iter().map(|f| f.severity).max() {
         Some(Severity::Error) => Verdict::Broken,
         Some(Severity::Warning) => Verdict::AtRisk,
@@ -207,8 +214,8 @@ pub fn diagnose_with_cache(input: &DoctorInput, cache: &SignatureCache) -> Diagn
 /// or else the host the kubeconfig dials for `cluster`.
 ///
 /// `path` is the file as client-go resolves it ([`Kubeconfig::ca_file`]) and `old` what it holds
-/// now. The result's `target` is [`RepairTarget::CaFile`]; write `new_text` to `path` only when
-/// `verified` is true.
+/// now. The result's `target` is [`RepairTarget::CaFile`]; write its
+/// [`new_text`](KubeconfigRepair::new_text) to `path` only when the outcome is verified.
 ///
 /// ```
 /// use okd_trust::{CaBundle, Kubeconfig, Timestamp, diagnose, examples};
@@ -220,10 +227,11 @@ pub fn diagnose_with_cache(input: &DoctorInput, cache: &SignatureCache) -> Diagn
 /// let chain = CaBundle::from_pem(examples::API_INT_SERVING_CHAIN.as_bytes())?;
 /// let at = Timestamp::parse_rfc3339("2024-05-01T00:00:00Z")?;
 /// let repair = diagnose::repair_ca_file(&config, "local", "ca.crt", b"", &cluster, Some(chain.as_slice()), None, at);
-/// assert!(repair.verified, "{}", repair.verification);
+/// assert!(repair.is_verified(), "{}", repair.verification());
 /// assert_eq!(repair.target, RepairTarget::CaFile { path: "ca.crt".into() });
-/// let again = diagnose::repair_ca_file(&config, "local", "ca.crt", repair.new_text.as_bytes(), &cluster, None, None, at);
-/// assert_eq!(again.new_text, again.old_text, "a file that holds the bundle stays as it is");
+/// let written = repair.new_text().unwrap();
+/// let again = diagnose::repair_ca_file(&config, "local", "ca.crt", written.as_bytes(), &cluster, None, None, at);
+/// assert!(again.is_verified() && !again.changed, "a file that holds the bundle stays as it is");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[allow(clippy::too_many_arguments)]
@@ -239,10 +247,10 @@ pub fn repair_ca_file(
 ) -> KubeconfigRepair {
     let cache = SignatureCache::new();
     let dialled = server_name.map(str::to_owned).or_else(|| kubeconfig.server_name(cluster));
-    let serving = checks::Serving { chain: serving_chain, server_name: dialled.as_deref(), at, cache: &cache };
+    let serving = repair::Serving { chain: serving_chain, server_name: dialled.as_deref(), at, cache: &cache };
     // What client-go would load from the file now: what does not parse adds nothing.
     let current = CaBundle::from_pem(old).unwrap_or_default();
-    checks::repair_ca_file((0, path), cluster, path, old, &current, bundle, serving)
+    repair::ca_file((0, path), cluster, path, old, &current, bundle, &serving)
 }
 
 /// Sets `certificate-authority-data` of `cluster` to `bundle`, and checks the result exactly as
@@ -251,8 +259,9 @@ pub fn repair_ca_file(
 /// problem at all, and — when `serving_chain` (leaf first) is given — the new bundle must verify it
 /// under the kubelet profile at `at`, for `server_name` or else the host the kubeconfig dials.
 ///
-/// `source` labels the kubeconfig in the result (whose `kubeconfig` index is 0). Apply `new_text` only when `verified` is true;
-/// `verification` says what was checked or why the edit must not be applied.
+/// `source` labels the kubeconfig in the result (whose `kubeconfig` index is 0). Apply the
+/// [`new_text`](KubeconfigRepair::new_text) only when the [`outcome`](KubeconfigRepair::outcome)
+/// is verified; a refusal says, typed, why the edit must not be applied.
 ///
 /// ```
 /// use okd_trust::{CaBundle, Kubeconfig, Timestamp, diagnose, examples};
@@ -263,7 +272,7 @@ pub fn repair_ca_file(
 /// let at = Timestamp::parse_rfc3339("2024-05-01T00:00:00Z")?;
 /// let bundle = config.ca_bundle("local")?.unwrap().union(&cluster).without_expired(at);
 /// let repair = diagnose::repair_kubeconfig("kubeconfig", &config, "local", &bundle, Some(chain.as_slice()), None, at);
-/// assert!(repair.verified, "{}", repair.verification);
+/// assert!(repair.is_verified(), "{}", repair.verification());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn repair_kubeconfig(
@@ -276,6 +285,6 @@ pub fn repair_kubeconfig(
     at: Timestamp,
 ) -> KubeconfigRepair {
     let cache = SignatureCache::new();
-    let serving = checks::Serving { chain: serving_chain, server_name, at, cache: &cache };
-    checks::repair((0, source), kubeconfig, cluster, bundle, serving)
+    let serving = repair::Serving { chain: serving_chain, server_name, at, cache: &cache };
+    repair::kubeconfig((0, source), kubeconfig, cluster, bundle, &serving)
 }

@@ -1,71 +1,10 @@
 //! The fix, as data: new kubeconfig texts (verified before they are offered), the multus
-//! ConfigMap patch, and the ordered follow-up actions.
+//! ConfigMap patch, and the ordered follow-up actions — built from the facts the checks judged.
 
-use crate::verify::CertSummary;
-
-/// A kubeconfig rewritten to trust the union of what it trusted and what the cluster serves.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct KubeconfigRepair {
-    /// Which kubeconfig this repairs: its index in [`DoctorInput::kubeconfigs`](super::DoctorInput).
-    /// Write a repair to the file this index was read from — never look the file up by `source`,
-    /// a display label that two different paths can share.
-    pub kubeconfig: usize,
-    /// The kubeconfig (its label, normally the path on the node), for display.
-    pub source: String,
-    /// The file the repair writes: the kubeconfig itself, or the CA file it names.
-    pub target: RepairTarget,
-    /// The cluster entry edited.
-    pub cluster: String,
-    /// The file as it was read (a byte-order mark included, like `new_text`), so renderers can
-    /// show the change and callers can tell whether anything changed by comparing the two.
-    pub old_text: String,
-    /// The whole new file. For a kubeconfig, only the `certificate-authority-data` value differs
-    /// from the input; for a CA file, the new certificates are appended (or, when expired ones are
-    /// dropped, the whole bundle is written anew). Empty when the edit itself was refused (see
-    /// `verification`).
-    pub new_text: String,
-    /// CAs the new bundle adds.
-    pub added: Vec<CertSummary>,
-    /// CAs the new bundle drops (expired ones only: the repair never drops a valid CA).
-    pub removed: Vec<CertSummary>,
-    /// Whether every check passed: the text re-parses, client-go validation finds nothing new, and
-    /// (when a serving chain was given) the new bundle verifies it under the kubelet profile.
-    pub verified: bool,
-    /// What was checked, or why the repair must not be applied.
-    pub verification: String,
-}
-
-/// Which file a [`KubeconfigRepair`] writes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RepairTarget {
-    /// The kubeconfig: its `certificate-authority-data` is set (added when it had none).
-    Kubeconfig,
-    /// The CA file the kubeconfig names in `certificate-authority`; the kubeconfig is untouched.
-    CaFile {
-        /// The path as client-go resolves it.
-        path: String,
-    },
-}
-
-impl RepairTarget {
-    /// `kubeconfig` or `ca-file`.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            RepairTarget::Kubeconfig => "kubeconfig",
-            RepairTarget::CaFile { .. } => "ca-file",
-        }
-    }
-
-    /// The CA file's path, for a repair that writes one; `None` when it writes the kubeconfig.
-    pub fn ca_file(&self) -> Option<&str> {
-        match self {
-            RepairTarget::Kubeconfig => None,
-            RepairTarget::CaFile { path } => Some(path),
-        }
-    }
-}
+use super::node::{NodeTrust, Roots, cluster_bundle};
+use super::repair::{self, BundlePolicy, KubeconfigRepair, Serving};
+use super::{DoctorInput, FleetCache};
+use crate::CaBundle;
 
 /// A JSON merge patch for `openshift-multus/kube-root-ca.crt`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +29,7 @@ pub struct Action {
 }
 
 /// Everything to do, in order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Plan {
     /// New kubeconfig contents, one per kubeconfig that needs a change.
@@ -106,4 +45,86 @@ impl Plan {
     pub fn is_empty(&self) -> bool {
         self.kubeconfigs.is_empty() && self.multus_patch.is_none() && self.actions.is_empty()
     }
+}
+
+/// The plan for `nodes`: each node's repair to the doctor's policy (union with what the cluster
+/// serves, expired dropped), verified; multus' patch; the follow-up steps.
+pub(super) fn plan(input: &DoctorInput, nodes: &[NodeTrust<'_>], fleet: &FleetCache) -> Plan {
+    let mut plan = Plan::default();
+    let Some(cluster) = cluster_bundle(input) else { return plan };
+    for node in nodes {
+        let (Some(cluster_name), Some(roots)) = (&node.cluster, &node.roots) else { continue };
+        let server_name = node.server_name(input);
+        let serving = Serving {
+            chain: input.serving_chain.as_ref().map(|c| c.value.as_slice()),
+            server_name: server_name.as_deref(),
+            at: input.at,
+            cache: fleet.signatures(),
+        };
+        let empty = CaBundle::default();
+        // What the node names now; nothing when it relies on the system roots.
+        let current = match roots {
+            Roots::Embedded(bundle) | Roots::File { bundle, .. } => bundle,
+            Roots::System { .. } => &empty,
+            Roots::Unusable { .. } | Roots::Unread { .. } => continue,
+        };
+        // Nothing left once the expired go: the repair itself refuses to write an empty bundle,
+        // naming the file.
+        let wanted =
+            repair::repaired_bundle(Some(current), &cluster, BundlePolicy::Union, Some(input.at)).unwrap_or_default();
+        if current.diff(&wanted).is_unchanged() {
+            continue;
+        }
+        let node_id = (node.index, node.source);
+        let repair = match roots {
+            Roots::File { file, text, .. } => {
+                repair::ca_file(node_id, cluster_name, &file.path, text, current, &wanted, &serving)
+            }
+            Roots::System { empty_file: Some(file), .. } => {
+                repair::ca_file(node_id, cluster_name, &file.path, b"", current, &wanted, &serving)
+            }
+            _ => repair::kubeconfig(node_id, node.kubeconfig, cluster_name, &wanted, &serving),
+        };
+        plan.kubeconfigs.push(repair);
+    }
+    if let Some(multus) = &input.multus_ca {
+        if let Ok(wanted) = repair::repaired_bundle(Some(&multus.value), &cluster, BundlePolicy::Union, Some(input.at))
+            && !multus.value.diff(&wanted).is_unchanged()
+        {
+            let patch = serde_json::json!({ "data": { "ca.crt": wanted.to_pem() } }).to_string();
+            plan.multus_patch = Some(ConfigMapPatch {
+                target: "openshift-multus/kube-root-ca.crt".into(),
+                patch,
+                note:
+                    "a stopgap: kube-controller-manager republishes kube-root-ca.crt from its service-account CA and \
+                       will overwrite this patch; the lasting fix is the cluster's own CA propagation (4.15.10+)"
+                        .into(),
+            });
+        }
+    }
+    if !plan.kubeconfigs.is_empty() {
+        plan.actions.push(Action {
+            description: "restart kubelet so it reloads its kubeconfig (on each node that was changed)".into(),
+            command: "systemctl restart kubelet".into(),
+        });
+    }
+    if plan.multus_patch.is_some() || !plan.kubeconfigs.is_empty() {
+        if let Some(patch) = &plan.multus_patch {
+            plan.actions.insert(
+                0,
+                Action {
+                    description: "give multus the same CAs (stopgap until the cluster republishes them)".into(),
+                    command: format!(
+                        "oc patch configmap -n openshift-multus kube-root-ca.crt --type merge -p '{}'",
+                        patch.patch
+                    ),
+                },
+            );
+        }
+        plan.actions.push(Action {
+            description: "recreate the multus pods so they pick up the trusted CA".into(),
+            command: "oc delete pod -n openshift-multus -l app=multus".into(),
+        });
+    }
+    plan
 }

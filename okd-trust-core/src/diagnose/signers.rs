@@ -4,7 +4,7 @@
 
 use super::{Code, Finding, Severity};
 use crate::verify::CertSummary;
-use crate::{Certificate, Timestamp};
+use crate::{CaBundle, Certificate, Timestamp};
 
 const YEAR: i64 = 365 * 86_400;
 
@@ -13,8 +13,14 @@ fn is_long_lived_signer(cert: &Certificate) -> bool {
     cert.is_ca() && cert.not_before().seconds_until(cert.not_after()) >= 9 * YEAR
 }
 
-/// Signers created more than a year after the cluster's oldest signer, and within the year before `at`.
-pub(super) fn recently_rotated(certs: &[(String, Certificate)], at: Timestamp) -> Vec<Finding> {
+/// Signers created more than a year after the cluster's oldest signer, and within the year before
+/// `at`. A warning, unless every trust bundle given (`trust_bundles`: the nodes' and multus') already
+/// trusts the new signer: then the rotation is worth knowing, not a risk.
+pub(super) fn recently_rotated(
+    certs: &[(String, Certificate)],
+    at: Timestamp,
+    trust_bundles: &[&CaBundle],
+) -> Vec<Finding> {
     let signers: Vec<&(String, Certificate)> = certs.iter().filter(|(_, c)| is_long_lived_signer(c)).collect();
     let Some(born) = signers.iter().map(|(_, c)| c.not_before()).min() else { return Vec::new() };
     let mut seen = std::collections::HashSet::new();
@@ -36,15 +42,21 @@ pub(super) fn recently_rotated(certs: &[(String, Certificate)], at: Timestamp) -
             .collect();
         let mut evidence = vec![CertSummary::new(cert, 0)];
         evidence.extend(older);
+        let followed = !trust_bundles.is_empty() && trust_bundles.iter().all(|b| b.contains(cert));
+        let (severity, followed) = if followed {
+            (Severity::Info, " Every trust bundle given already trusts it.")
+        } else {
+            (Severity::Warning, "")
+        };
         findings.push(
             Finding::new(
                 Code::SignerRecentlyRotated,
-                Severity::Warning,
+                severity,
                 source,
                 format!(
                     "10-year signer {} was created on {}, years after the cluster's oldest signer ({}): it was re-keyed, \
                      as OKD 4.15 before 4.15.10 does on clusters born at 4.7 or earlier. Everything that pinned the old \
-                     signer must also trust this one.",
+                     signer must also trust this one.{followed}",
                     cert.subject(),
                     created,
                     born

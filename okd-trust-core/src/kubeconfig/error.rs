@@ -49,6 +49,10 @@ pub enum KubeconfigError {
         /// The requested name.
         name: String,
     },
+    /// No cluster was named, and the current context names none that exists (`current-context`
+    /// unset or dangling).
+    #[error("kubeconfig: no current context naming a cluster (current-context unset or dangling); name the cluster")]
+    NoCurrentCluster,
     /// `certificate-authority-data` cannot be turned into certificates.
     #[error("kubeconfig: {}cluster {cluster:?}: certificate-authority-data {problem}", .position.map(|p| format!("{p}: ")).unwrap_or_default())]
     InvalidCaData {
@@ -72,7 +76,7 @@ impl KubeconfigError {
             KubeconfigError::DuplicateName { position, .. } | KubeconfigError::InvalidCaData { position, .. } => {
                 *position
             }
-            KubeconfigError::NoSuchCluster { .. } => None,
+            KubeconfigError::NoSuchCluster { .. } | KubeconfigError::NoCurrentCluster => None,
         }
     }
 }

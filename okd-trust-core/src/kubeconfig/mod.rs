@@ -15,6 +15,7 @@
 mod edit;
 mod error;
 pub mod model;
+mod shared;
 mod validate;
 
 use std::sync::OnceLock;
@@ -22,11 +23,11 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::document::{self, Document, Kind, Node};
-use crate::verify::SignatureCache;
 use crate::{CaBundle, DocumentError, Limits, Position, go_base64};
 
 pub use edit::{CaEdit, EditError};
 pub use error::{CaDataProblem, KubeconfigError};
+pub(crate) use shared::CaDataCache;
 pub use model::{
     AuthInfo, AuthProviderConfig, Cluster, Config, Context, ExecConfig, ExecEnvVar, NamedAuthInfo, NamedCluster,
     NamedContext, NamedExtension, Preferences,
@@ -79,6 +80,13 @@ pub struct Kubeconfig {
     /// Each cluster's decoded `certificate-authority-data`, in `config.clusters` order, filled on
     /// first use: a diagnosis asks for the same bundle several times (checks, plan, edit).
     ca_bundles: Box<[OnceLock<CaData>]>,
+}
+
+/// Two kubeconfigs are equal when they were read from the same text (the model follows from it).
+impl PartialEq for Kubeconfig {
+    fn eq(&self, other: &Self) -> bool {
+        self.document.bom_len == other.document.bom_len && self.document.text == other.document.text
+    }
 }
 
 /// What [`Kubeconfig::ca_bundle`] answers for one cluster.
@@ -168,6 +176,26 @@ impl Kubeconfig {
         self.cluster(name)
     }
 
+    /// Cluster `name`, or the current context's cluster when `name` is `None`: how every front
+    /// end resolves an optional cluster argument.
+    ///
+    /// ```
+    /// use okd_trust::Kubeconfig;
+    /// use okd_trust::kubeconfig::KubeconfigError;
+    /// let config = Kubeconfig::parse(okd_trust::examples::NODE_KUBECONFIG.as_bytes())?;
+    /// assert_eq!(config.cluster_or_current(None)?.name, "local");
+    /// assert!(matches!(config.cluster_or_current(Some("gone")), Err(KubeconfigError::NoSuchCluster { .. })));
+    /// let empty = Kubeconfig::parse(b"")?;
+    /// assert_eq!(empty.cluster_or_current(None).unwrap_err(), KubeconfigError::NoCurrentCluster);
+    /// # Ok::<(), KubeconfigError>(())
+    /// ```
+    pub fn cluster_or_current(&self, name: Option<&str>) -> Result<&NamedCluster, KubeconfigError> {
+        match name {
+            Some(name) => self.cluster(name).ok_or_else(|| KubeconfigError::NoSuchCluster { name: name.to_owned() }),
+            None => self.current_cluster().ok_or(KubeconfigError::NoCurrentCluster),
+        }
+    }
+
     /// The user of the current context.
     pub fn current_user(&self) -> Option<&NamedAuthInfo> {
         self.current_context().and_then(|c| self.user(&c.context.user))
@@ -184,7 +212,7 @@ impl Kubeconfig {
     fn ca_bundle_shared(
         &self,
         cluster: &str,
-        shared: Option<&SignatureCache>,
+        shared: Option<&CaDataCache>,
     ) -> Result<Option<CaBundle>, KubeconfigError> {
         let (index, entry) = self
             .config
@@ -194,7 +222,7 @@ impl Kubeconfig {
             .find(|(_, c)| c.name == cluster)
             .ok_or_else(|| KubeconfigError::NoSuchCluster { name: cluster.to_owned() })?;
         let decode = || match shared {
-            Some(cache) => cache.ca_data(&entry.cluster.certificate_authority_data, || self.decode_ca_bundle(entry)),
+            Some(cache) => cache.decoded(&entry.cluster.certificate_authority_data, || self.decode_ca_bundle(entry)),
             None => self.decode_ca_bundle(entry),
         };
         match self.ca_bundles.get(index) {
@@ -224,11 +252,11 @@ impl Kubeconfig {
         self.trust_shared(cluster, None)
     }
 
-    /// [`Kubeconfig::trust`], decoding CA data through `shared` (see [`SignatureCache`]).
+    /// [`Kubeconfig::trust`], decoding CA data through `shared`.
     pub(crate) fn trust_shared(
         &self,
         cluster: &str,
-        shared: Option<&SignatureCache>,
+        shared: Option<&CaDataCache>,
     ) -> Result<ClusterTrust, KubeconfigError> {
         let entry = self.cluster(cluster).ok_or_else(|| KubeconfigError::NoSuchCluster { name: cluster.to_owned() })?;
         let c = &entry.cluster;

@@ -46,11 +46,11 @@ pub fn html(diagnosis: &Diagnosis) -> String {
         let _ = write!(
             body,
             "<article class=\"finding {}\"><h3>{} (cluster {})</h3>\n<p>{}</p>\n<pre>{}</pre></article>\n",
-            if repair.verified { "info" } else { "error" },
+            if repair.is_verified() { "info" } else { "error" },
             escape(&repair.source),
             escape(&repair.cluster),
-            escape(&repair.verification),
-            escape(&diff(&repair.source, &repair.old_text, &repair.new_text).join("\n"))
+            escape(&repair.verification()),
+            escape(&repair.new_text().map(|new| diff(&repair.source, &repair.old_text, new).join("\n")).unwrap_or_default())
         );
     }
     if let Some(patch) = &plan.multus_patch {

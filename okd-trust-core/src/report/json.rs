@@ -60,10 +60,14 @@ struct RepairView<'a> {
     path: Option<&'a str>,
     cluster: &'a str,
     verified: bool,
-    verification: &'a str,
+    /// The refusal's code; `None` when verified.
+    refusal: Option<&'static str>,
+    verification: String,
+    changed: bool,
     added: Vec<CertView<'a>>,
     removed: Vec<CertView<'a>>,
-    new_text: &'a str,
+    /// `None` when refused.
+    new_text: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -114,11 +118,13 @@ fn repair(r: &KubeconfigRepair) -> RepairView<'_> {
         target: r.target.as_str(),
         path,
         cluster: &r.cluster,
-        verified: r.verified,
-        verification: &r.verification,
+        verified: r.is_verified(),
+        refusal: r.refusal().map(|refusal| refusal.code()),
+        verification: r.verification(),
+        changed: r.changed,
         added: certs(&r.added),
         removed: certs(&r.removed),
-        new_text: &r.new_text,
+        new_text: r.new_text(),
     }
 }
 

@@ -52,10 +52,13 @@
 //!         "path": "/etc/kubernetes/ca.crt",     // only for "ca-file": the CA file, resolved like client-go
 //!         "cluster": "local",
 //!         "verified": true,                     // false: must not be applied
+//!         "refusal": null | "edit-refused" | "not-text" | "reparse-failed"
+//!                  | "validation-failed" | "still-untrusted",   // why not, when not verified
 //!         "verification": "re-parsed, ...",     // what was checked, or why not
+//!         "changed": true,                      // false: verified, and the file already holds it
 //!         "added":   [{"subject", "sha256", "not_before", "not_after"}],
 //!         "removed": [{"subject", "sha256", "not_before", "not_after"}],
-//!         "new_text": "apiVersion: v1\n..."     // the whole new file ("" when the edit was refused)
+//!         "new_text": "apiVersion: v1\n..."     // the whole new file (null when refused)
 //!       }
 //!     ],
 //!     "multus_patch": null | {"target": "openshift-multus/kube-root-ca.crt", "patch": "{\"data\":...}", "note": "..."},

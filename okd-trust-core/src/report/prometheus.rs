@@ -56,7 +56,7 @@ pub fn prometheus(diagnosis: &Diagnosis) -> String {
         "okd_trust_plan_kubeconfigs_unverified",
         "Kubeconfig rewrites the doctor could not verify (must not be applied).",
     );
-    let unverified = diagnosis.plan.kubeconfigs.iter().filter(|r| !r.verified).count();
+    let unverified = diagnosis.plan.kubeconfigs.iter().filter(|r| !r.is_verified()).count();
     let _ = writeln!(out, "okd_trust_plan_kubeconfigs_unverified {unverified}");
     family(&mut out, "okd_trust_run_timestamp_seconds", "Unix time the diagnosis judged at.");
     let _ = writeln!(out, "okd_trust_run_timestamp_seconds {}", at.unix_seconds());

@@ -108,7 +108,7 @@ fn render_plan(out: &mut String, diagnosis: &Diagnosis) {
 }
 
 fn render_repair(out: &mut String, repair: &KubeconfigRepair) {
-    let state = if repair.verified { "verified" } else { "NOT VERIFIED, do not apply" };
+    let state = if repair.is_verified() { "verified" } else { "NOT VERIFIED, do not apply" };
     let _ = writeln!(out, "\n  {} (cluster {:?}): {state}", repair.source, repair.cluster);
     let shown = match &repair.target {
         RepairTarget::CaFile { path } => {
@@ -117,17 +117,15 @@ fn render_repair(out: &mut String, repair: &KubeconfigRepair) {
         }
         _ => repair.source.as_str(),
     };
-    wrap_into(out, &repair.verification, "    ");
+    wrap_into(out, &repair.verification(), "    ");
     for cert in &repair.added {
         wrap_into(out, &format!("+ trust {}", cert_line(cert)), "    ");
     }
     for cert in &repair.removed {
         wrap_into(out, &format!("- drop  {} (expired)", cert_line(cert)), "    ");
     }
-    if repair.new_text.is_empty() {
-        return;
-    }
-    for line in diff(shown, &repair.old_text, &repair.new_text) {
+    let Some(new_text) = repair.new_text() else { return };
+    for line in diff(shown, &repair.old_text, new_text) {
         let _ = writeln!(out, "    {line}");
     }
 }

@@ -6,16 +6,14 @@
 //! certificates alone, so it is keyed by their SHA-256 fingerprints. A whole verification depends
 //! on its inputs alone (certificates, name, time, usages, profile, budget), so when every node
 //! asks the same question the verdict itself is remembered, keyed by all of them. For the same
-//! reason the doctor decodes each distinct kubeconfig `certificate-authority-data` once. The cache
-//! is explicit state the caller owns and passes in: the core keeps no globals.
+//! reason the cache is explicit state the caller owns and passes in: the core keeps no globals.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use super::{Failure, Profile, Verdict, VerifyOptions};
 use crate::cert::ExtendedKeyUsage;
-use crate::kubeconfig::CaData;
-use crate::{CaBundle, Certificate, Timestamp};
+use crate::{Certificate, Timestamp};
 
 type Key = ([u8; 32], [u8; 32]);
 
@@ -53,7 +51,7 @@ impl VerifyKey {
 }
 
 /// Outcomes of signature checks and of whole verifications, shared by every verification given
-/// it (thread-safe); the doctor also keeps here the bundles it decoded from kubeconfig CA data.
+/// it (thread-safe).
 ///
 /// ```
 /// use okd_trust::verify::{self, SignatureCache, VerifyOptions};
@@ -76,8 +74,6 @@ impl VerifyKey {
 pub struct SignatureCache {
     outcomes: Mutex<HashMap<Key, Result<(), Failure>>>,
     verdicts: Mutex<HashMap<VerifyKey, Verdict>>,
-    /// Decoded `certificate-authority-data`, by its text.
-    ca_data: Mutex<HashMap<String, CaBundle>>,
 }
 
 impl SignatureCache {
@@ -114,19 +110,6 @@ impl SignatureCache {
         verify: impl FnOnce() -> Verdict,
     ) -> Verdict {
         remembered(&self.verdicts, VerifyKey::new(leaf, options), verify)
-    }
-
-    /// The bundle decoded earlier from the same `certificate-authority-data`, or `decode`'s.
-    /// Only bundles are kept: an error names the file and place it came from.
-    pub(crate) fn ca_data(&self, data: &str, decode: impl FnOnce() -> CaData) -> CaData {
-        if let Some(bundle) = lock(&self.ca_data).get(data) {
-            return Ok(Some(bundle.clone()));
-        }
-        let decoded = decode();
-        if let Ok(Some(bundle)) = &decoded {
-            lock(&self.ca_data).insert(data.to_owned(), bundle.clone());
-        }
-        decoded
     }
 }
 
@@ -196,17 +179,5 @@ mod tests {
         let client = [ExtendedKeyUsage::ClientAuth];
         verify::verify(leaf, &VerifyOptions::new(&roots, at).usages(&client).cache(&cache));
         assert_eq!(lock(&cache.verdicts).len(), 2);
-    }
-
-    #[test]
-    fn decoded_ca_data_is_shared_and_errors_are_not() {
-        let cache = SignatureCache::new();
-        let bundle = CaBundle::from_pem(examples::CLUSTER_CA_BUNDLE.as_bytes()).unwrap();
-        let first = cache.ca_data("data", || Ok(Some(bundle.clone()))).unwrap().unwrap();
-        let again = cache.ca_data("data", || panic!("decoded twice")).unwrap().unwrap();
-        assert_eq!(first, again);
-        let failing = || Err(crate::kubeconfig::KubeconfigError::NoSuchCluster { name: "gone".into() });
-        assert!(cache.ca_data("other", failing).is_err());
-        assert!(cache.ca_data("other", || Ok(None)).unwrap().is_none(), "the error was not kept");
     }
 }

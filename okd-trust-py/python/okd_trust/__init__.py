@@ -37,6 +37,7 @@ from ._native import (
     diagnose,
     repair_ca_file,
     repair_kubeconfig,
+    repaired_bundle,
     verify,
 )
 
@@ -61,5 +62,6 @@ __all__ = [
     "examples",
     "repair_ca_file",
     "repair_kubeconfig",
+    "repaired_bundle",
     "verify",
 ]

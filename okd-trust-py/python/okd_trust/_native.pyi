@@ -312,8 +312,20 @@ class KubeconfigRepair:
     def old_text(self) -> str:
         """The file as read."""
     @property
-    def new_text(self) -> str:
-        """The whole new file ("" when refused)."""
+    def new_text(self) -> Optional[str]:
+        """The whole new file; None when refused."""
+    @property
+    def changed(self) -> bool:
+        """Whether a verified repair writes anything (False when the file already holds it, and
+        for a refused repair)."""
+    @property
+    def refusal(self) -> Optional[str]:
+        """Why not to apply it: "edit-refused", "not-text", "reparse-failed",
+        "validation-failed" or "still-untrusted"; None when verified."""
+    @property
+    def verdict(self) -> Optional[Verdict]:
+        """The new bundle's verdict on the serving chain that proved the repair (None without a
+        chain, or when refused)."""
     @property
     def added(self) -> List[CertSummary]:
         """CAs added."""
@@ -406,6 +418,19 @@ def repair_ca_file(
     """The CA file `path` (holding `old`) that `kubeconfig` names, trusting `bundle`, checked as the
     doctor checks its CA-file repairs; the kubeconfig stays untouched. Write `new_text` to `path`
     only when `verified` (GIL released)."""
+
+def repaired_bundle(
+    current: Optional[Roots],
+    wanted: Roots,
+    *,
+    policy: str = "union",
+    prune_expired: bool = False,
+    at: Time = None,
+) -> CaBundle:
+    """The bundle a file should trust, by the core's repair policy: `wanted` alone ("exact", or
+    when `current` is None), or `current` then the wanted CAs it lacks ("union"); with
+    `prune_expired`, certificates expired at `at` (default: now) go. Raises UnsafeEditError when
+    nothing would be left."""
 
 def repair_kubeconfig(
     kubeconfig: Union[Content, Kubeconfig],

@@ -74,17 +74,14 @@ def load_bundle(content, label):
 
 
 def new_bundle(current, wanted, state="union", prune_expired=False, at=None):
-    """What a file should trust: `wanted` alone (exact), or what it trusted plus `wanted` (union,
-    current first so nothing it relied on moves); expired certificates dropped on request."""
-    if state == "exact" or current is None:
-        bundle = wanted
-    else:
-        bundle = current.union(wanted)
-    if prune_expired:
-        bundle = bundle.without_expired(at)
-    if len(bundle) == 0:
-        raise TrustError("refusing to write an empty CA bundle: every certificate is expired at the time judged")
-    return bundle
+    """What a file should trust, by the library's one repair policy (okd_trust.repaired_bundle):
+    `wanted` alone (exact), or what it trusted plus `wanted` (union, current first so nothing it
+    relied on moves); expired certificates dropped on request. Raises TrustError when nothing is
+    left."""
+    try:
+        return okd_trust.repaired_bundle(current, wanted, policy=state, prune_expired=prune_expired, at=at)
+    except okd_trust.Error as e:
+        raise TrustError(str(e))
 
 
 def change_summary(old, new):
@@ -120,19 +117,15 @@ def repair_kubeconfig(text, label, wanted, cluster=None, state="union", prune_ex
                                              server_name=server_name, at=at, source=label)
     except okd_trust.Error as e:
         raise TrustError(describe_error(label, e))
-    changed = repair.new_text != repair.old_text
-    if changed and not repair.verified:
-        raise TrustError("%s: refusing to write: %s" % (label, repair.verification))
-    verdict = None
-    if serving_chain is not None:
-        verdict = verify_chain(bundle, serving_chain, server_name or config.server_name(cluster), at)
+    if not repair.verified:
+        raise TrustError("%s: refusing to write (%s): %s" % (label, repair.refusal, repair.verification))
     return {
-        "text": repair.new_text or repair.old_text,
-        "changed": changed,
+        "text": repair.new_text,
+        "changed": repair.changed,
         "cluster": cluster,
         "old_bundle": current,
         "new_bundle": bundle,
-        "verdict": verdict,
+        "verdict": repair.verdict,
     }
 
 
@@ -168,20 +161,16 @@ def repair_ca_file(text, label, wanted, cluster=None, state="union", prune_expir
         repair = okd_trust.repair_ca_file(config, path, old, bundle, cluster=cluster, serving_chain=serving_chain,
                                           server_name=server_name, at=at)
         if not repair.verified:
-            raise TrustError("%s: refusing to write %s: %s" % (label, path, repair.verification))
-        changed = repair.new_text != repair.old_text
+            raise TrustError("%s: refusing to write %s (%s): %s" % (label, path, repair.refusal, repair.verification))
     except okd_trust.Error as e:
         raise TrustError(describe_error(label, e))
-    verdict = None
-    if serving_chain is not None:
-        verdict = verify_chain(bundle, serving_chain, server_name or config.server_name(cluster), at)
     return {
-        "text": repair.new_text.encode("utf-8") if changed else old,
-        "changed": changed,
+        "text": repair.new_text.encode("utf-8") if repair.changed else old,
+        "changed": repair.changed,
         "cluster": cluster,
         "old_bundle": current,
         "new_bundle": bundle,
-        "verdict": verdict,
+        "verdict": repair.verdict,
         "ca_file": path,
     }
 

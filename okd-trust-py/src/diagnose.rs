@@ -1,211 +1,50 @@
-//! `verify()` and `diagnose()`, their results, and the conversions of their arguments.
+//! `diagnose()` and the repairs: `Diagnosis`, `Finding`, `Plan`, `KubeconfigRepair`.
 
-use okd_trust::cert::ExtendedKeyUsage;
 use okd_trust::diagnose::{
-    self as doctor_core, CaFile, Diagnosis, DoctorInput, Finding, KubeconfigRepair, Labelled, Plan,
+    self as doctor_core, BundlePolicy, CaFile, Diagnosis, DoctorInput, Finding, KubeconfigRepair, Labelled, Plan,
 };
-use okd_trust::input::Detected;
-use okd_trust::manifest::{Manifest, ManifestKind};
-use okd_trust::verify::{self as verification, Profile, Verdict, VerifyOptions};
-use okd_trust::{CaBundle, Certificate, Kubeconfig, report};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use okd_trust::report;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyDict, PyList};
 
+use crate::bundle::PyCaBundle;
 use crate::convert::{self, bytes_of, datetime, timestamp};
-use crate::types::{PyCaBundle, PyCertSummary, PyCertificate, PyKubeconfig, cert_list, summary, summary_list};
-
-/// Certificates from a `Certificate`, a `CaBundle`, PEM text, or an iterable of `Certificate`s.
-fn certificates(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Certificate>> {
-    if let Ok(cert) = value.cast::<PyCertificate>() {
-        return Ok(vec![cert.get().inner.clone()]);
-    }
-    if let Ok(bundle) = value.cast::<PyCaBundle>() {
-        return Ok(bundle.get().inner.as_slice().to_vec());
-    }
-    if convert::is_content(value) {
-        let bytes = bytes_of(value, what)?;
-        let bundle = CaBundle::from_pem(&bytes).map_err(|e| convert::error(py, e))?;
-        return Ok(bundle.as_slice().to_vec());
-    }
-    let mut certs = Vec::new();
-    let items = value.try_iter().map_err(|_| {
-        PyTypeError::new_err(format!("{what} must be a Certificate, a CaBundle, PEM text or a list of Certificates"))
-    })?;
-    for item in items {
-        let item = item?;
-        let cert = item
-            .cast::<PyCertificate>()
-            .map_err(|_| PyTypeError::new_err(format!("{what}: every item must be a Certificate")))?;
-        certs.push(cert.get().inner.clone());
-    }
-    Ok(certs)
-}
-
-/// A CA bundle from a `CaBundle`, any text `CaBundle.load` reads, or certificates.
-fn bundle(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) -> PyResult<CaBundle> {
-    if let Ok(bundle) = value.cast::<PyCaBundle>() {
-        return Ok(bundle.get().inner.clone());
-    }
-    if convert::is_content(value) {
-        let bytes = bytes_of(value, label)?;
-        let detected = okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))?;
-        return detected
-            .ca_bundle()
-            .map_err(|e| convert::error(py, e))?
-            .ok_or_else(|| convert::validation_error(format!("{label}: holds no CA certificate")));
-    }
-    Ok(CaBundle::from_certificates(certificates(py, value, label)?))
-}
-
-fn kubeconfig(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) -> PyResult<Kubeconfig> {
-    if let Ok(config) = value.cast::<PyKubeconfig>() {
-        return Ok(config.get().inner.clone());
-    }
-    let bytes = bytes_of(value, label)?;
-    match okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))? {
-        Detected::Kubeconfig(config) => Ok(*config),
-        other => Err(convert::validation_error(format!("{label}: is a {}, not a kubeconfig", other.kind_name()))),
-    }
-}
-
-fn secret(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) -> PyResult<Manifest> {
-    let bytes = bytes_of(value, label)?;
-    let found = match okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))? {
-        Detected::Manifests(objects) => objects.into_iter().find(|m| m.kind == ManifestKind::Secret),
-        // catch-all: only manifests can hold the Secret; any other kind is reported as missing it.
-        _ => None,
-    };
-    found.ok_or_else(|| convert::validation_error(format!("{label}: holds no Secret")))
-}
-
-/// `(label, value)` pairs of a mapping.
-fn items<'py>(value: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
-    let items = value
-        .call_method0("items")
-        .map_err(|_| PyTypeError::new_err(format!("{what} must be a mapping of label to content")))?;
-    let mut out = Vec::new();
-    for item in items.try_iter()? {
-        out.push(item?.extract::<(String, Bound<'py, PyAny>)>()?);
-    }
-    Ok(out)
-}
-
-fn profile(name: &str) -> PyResult<Profile> {
-    name.parse().map_err(PyValueError::new_err)
-}
-
-/// Whether a client trusts a server: trusted along `chain`, or untrusted with the `reason`.
-#[pyclass(frozen, module = "okd_trust", name = "Verdict")]
-pub(crate) struct PyVerdict {
-    inner: Verdict,
-}
-
-#[pymethods]
-impl PyVerdict {
-    /// Whether the client will trust the server.
-    #[getter]
-    fn trusted(&self) -> bool {
-        self.inner.is_trusted()
-    }
-
-    /// Why not, in the words Go uses (None when trusted).
-    #[getter]
-    fn reason(&self) -> Option<String> {
-        self.inner.reason().map(|r| r.failure.to_string())
-    }
-
-    /// The certificate the reason is about (None when trusted).
-    #[getter]
-    fn certificate(&self) -> Option<PyCertSummary> {
-        self.inner.reason().map(|r| summary(&r.certificate))
-    }
-
-    /// Every candidate path tried, as `(subjects leaf first, why it failed)` (empty when trusted).
-    #[getter]
-    fn attempts(&self) -> Vec<(Vec<String>, String)> {
-        self.inner
-            .reason()
-            .map(|r| {
-                r.attempts
-                    .iter()
-                    .map(|a| (a.path.iter().map(|c| c.subject.clone()).collect(), a.failure.to_string()))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// The chain found, leaf first, trust anchor last (empty when untrusted).
-    #[getter]
-    fn chain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        cert_list(py, self.inner.chain().unwrap_or_default())
-    }
-
-    fn __bool__(&self) -> bool {
-        self.inner.is_trusted()
-    }
-
-    fn __str__(&self) -> String {
-        self.inner.to_string()
-    }
-
-    fn __repr__(&self) -> String {
-        match self.inner.reason() {
-            None => format!("<Verdict trusted chain={}>", self.inner.chain().map_or(0, <[Certificate]>::len)),
-            Some(r) => format!("<Verdict untrusted: {}>", r.failure),
-        }
-    }
-}
-
-/// Decides whether a client holding `roots` trusts the server that presents `chain` (leaf
-/// first). `usages` are the extended key usages the leaf must allow (names such as
-/// `"clientAuth"` or dotted OIDs; default `["serverAuth"]`). The GIL is released while verifying.
-#[pyfunction]
-#[pyo3(signature = (chain, roots, *, server_name=None, at=None, profile="kubelet", intermediates=None, usages=None))]
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn verify(
-    py: Python<'_>,
-    chain: &Bound<'_, PyAny>,
-    roots: &Bound<'_, PyAny>,
-    server_name: Option<String>,
-    at: Option<&Bound<'_, PyAny>>,
-    profile: &str,
-    intermediates: Option<&Bound<'_, PyAny>>,
-    usages: Option<Vec<String>>,
-) -> PyResult<PyVerdict> {
-    let mut presented = certificates(py, chain, "chain")?;
-    if presented.is_empty() {
-        return Err(PyValueError::new_err("chain holds no certificate"));
-    }
-    let leaf = presented.remove(0);
-    if let Some(extra) = intermediates.filter(|i| !i.is_none()) {
-        presented.extend(certificates(py, extra, "intermediates")?);
-    }
-    let roots = bundle(py, roots, "roots")?;
-    let at = timestamp(at)?;
-    let profile = self::profile(profile)?;
-    let usages = match usages {
-        Some(names) => names
-            .iter()
-            .map(|n| n.parse::<ExtendedKeyUsage>().map_err(|e| PyValueError::new_err(e.to_string())))
-            .collect::<PyResult<Vec<_>>>()?,
-        None => vec![ExtendedKeyUsage::ServerAuth],
-    };
-    let inner = py.detach(move || {
-        let mut options = VerifyOptions::new(&roots, at).intermediates(&presented).profile(profile).usages(&usages);
-        if let Some(name) = server_name.as_deref() {
-            options = options.server_name(name);
-        }
-        verification::verify(&leaf, &options)
-    });
-    Ok(PyVerdict { inner })
-}
+use crate::input::{bundle, certificates, items, kubeconfig, secret};
+use crate::kubeconfig::PyKubeconfig;
+use crate::verify::{PyVerdict, summary_list};
 
 /// Sets the CA data of `cluster` (default: the current one) to `bundle` and checks the result as
 /// the doctor checks its own repairs: a safe minimal-diff edit, re-parsed, passing client-go's
 /// validation, and — when `serving_chain` (leaf first) is given — verifying it for `server_name`
 /// (default: the host the kubeconfig dials) at `at` under the kubelet profile. Write `new_text`
 /// only when `verified`; `verification` says what was checked or why not. The GIL is released.
+/// The bundle a file should trust, by the core's one repair policy: `wanted` alone
+/// (`policy="exact"`, or when `current` is None), or `current` followed by the wanted CAs it
+/// lacks (`policy="union"`); with `prune_expired`, certificates expired at `at` (default: now)
+/// go. Raises `UnsafeEditError` when nothing would be left.
+#[pyfunction]
+#[pyo3(signature = (current, wanted, *, policy="union", prune_expired=false, at=None))]
+pub(crate) fn repaired_bundle(
+    py: Python<'_>,
+    current: Option<&Bound<'_, PyAny>>,
+    wanted: &Bound<'_, PyAny>,
+    policy: &str,
+    prune_expired: bool,
+    at: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyCaBundle> {
+    let current = match current.filter(|c| !c.is_none()) {
+        Some(current) => Some(bundle(py, current, "current")?),
+        None => None,
+    };
+    let wanted = bundle(py, wanted, "wanted")?;
+    let policy: BundlePolicy = policy.parse().map_err(PyValueError::new_err)?;
+    let drop_expired_at = if prune_expired { Some(timestamp(at)?) } else { None };
+    doctor_core::repaired_bundle(current.as_ref(), &wanted, policy, drop_expired_at)
+        .map(PyCaBundle::new)
+        .map_err(|e| convert::error(py, e))
+}
+
 #[pyfunction]
 #[pyo3(signature = (kubeconfig, bundle, *, cluster=None, serving_chain=None, server_name=None, at=None, source="kubeconfig"))]
 #[allow(clippy::too_many_arguments)]
@@ -220,7 +59,7 @@ pub(crate) fn repair_kubeconfig(
     source: &str,
 ) -> PyResult<PyKubeconfigRepair> {
     let config = PyKubeconfig { inner: self::kubeconfig(py, kubeconfig, source)? };
-    let cluster = config.cluster_name(cluster)?;
+    let cluster = config.cluster_name(py, cluster)?;
     let bundle = self::bundle(py, bundle, "bundle")?;
     let chain = match serving_chain.filter(|c| !c.is_none()) {
         Some(chain) => Some(certificates(py, chain, "serving_chain")?),
@@ -263,7 +102,7 @@ pub(crate) fn repair_ca_file(
     at: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyKubeconfigRepair> {
     let config = PyKubeconfig { inner: self::kubeconfig(py, kubeconfig, "kubeconfig")? };
-    let cluster = config.cluster_name(cluster)?;
+    let cluster = config.cluster_name(py, cluster)?;
     let bundle = self::bundle(py, bundle, "bundle")?;
     let chain = match serving_chain.filter(|c| !c.is_none()) {
         Some(chain) => Some(certificates(py, chain, "serving_chain")?),
@@ -382,10 +221,31 @@ impl PyKubeconfigRepair {
         self.inner.old_text.clone()
     }
 
-    /// The whole new file ("" when the edit was refused).
+    /// The whole new file; None when the repair was refused.
     #[getter]
-    fn new_text(&self) -> String {
-        self.inner.new_text.clone()
+    fn new_text(&self) -> Option<String> {
+        self.inner.new_text().map(str::to_owned)
+    }
+
+    /// Whether a verified repair writes anything: False when the file already holds it (and
+    /// always for a refused repair, which writes nothing).
+    #[getter]
+    fn changed(&self) -> bool {
+        self.inner.changed
+    }
+
+    /// Why the repair must not be applied, as a stable code (`edit-refused`, `not-text`,
+    /// `reparse-failed`, `validation-failed`, `still-untrusted`); None when verified.
+    #[getter]
+    fn refusal(&self) -> Option<&'static str> {
+        self.inner.refusal().map(|refusal| refusal.code())
+    }
+
+    /// The new bundle's verdict on the serving chain that proved the repair (None when no chain
+    /// was given, or the repair was refused): no need to verify again.
+    #[getter]
+    fn verdict(&self) -> Option<PyVerdict> {
+        self.inner.verdict().map(|verdict| PyVerdict { inner: verdict.clone() })
     }
 
     /// CAs added.
@@ -403,17 +263,17 @@ impl PyKubeconfigRepair {
     /// Whether every check passed; apply only verified repairs.
     #[getter]
     fn verified(&self) -> bool {
-        self.inner.verified
+        self.inner.is_verified()
     }
 
     /// What was checked, or why the repair must not be applied.
     #[getter]
     fn verification(&self) -> String {
-        self.inner.verification.clone()
+        self.inner.verification()
     }
 
     fn __repr__(&self) -> String {
-        format!("<KubeconfigRepair {} verified={}>", self.inner.source, self.inner.verified)
+        format!("<KubeconfigRepair {} verified={}>", self.inner.source, self.inner.is_verified())
     }
 }
 

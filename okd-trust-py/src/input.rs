@@ -1,0 +1,89 @@
+//! Python values to core inputs: certificates, bundles, kubeconfigs and Secrets from the binding's
+//! own objects or any content the core's input detection reads.
+
+use okd_trust::input::Detected;
+use okd_trust::manifest::{Manifest, ManifestKind};
+use okd_trust::{CaBundle, Certificate, Kubeconfig};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+
+use crate::bundle::PyCaBundle;
+use crate::cert::PyCertificate;
+use crate::convert::{self, bytes_of};
+use crate::kubeconfig::PyKubeconfig;
+
+/// Certificates from a `Certificate`, a `CaBundle`, PEM text, or an iterable of `Certificate`s.
+pub(crate) fn certificates(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Certificate>> {
+    if let Ok(cert) = value.cast::<PyCertificate>() {
+        return Ok(vec![cert.get().inner.clone()]);
+    }
+    if let Ok(bundle) = value.cast::<PyCaBundle>() {
+        return Ok(bundle.get().inner.as_slice().to_vec());
+    }
+    if convert::is_content(value) {
+        let bytes = bytes_of(value, what)?;
+        let bundle = CaBundle::from_pem(&bytes).map_err(|e| convert::error(py, e))?;
+        return Ok(bundle.as_slice().to_vec());
+    }
+    let mut certs = Vec::new();
+    let items = value.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!("{what} must be a Certificate, a CaBundle, PEM text or a list of Certificates"))
+    })?;
+    for item in items {
+        let item = item?;
+        let cert = item
+            .cast::<PyCertificate>()
+            .map_err(|_| PyTypeError::new_err(format!("{what}: every item must be a Certificate")))?;
+        certs.push(cert.get().inner.clone());
+    }
+    Ok(certs)
+}
+
+/// A CA bundle from a `CaBundle`, any text `CaBundle.load` reads, or certificates.
+pub(crate) fn bundle(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) -> PyResult<CaBundle> {
+    if let Ok(bundle) = value.cast::<PyCaBundle>() {
+        return Ok(bundle.get().inner.clone());
+    }
+    if convert::is_content(value) {
+        let bytes = bytes_of(value, label)?;
+        let detected = okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))?;
+        return detected
+            .ca_bundle()
+            .map_err(|e| convert::error(py, e))?
+            .ok_or_else(|| convert::validation_error(format!("{label}: holds no CA certificate")));
+    }
+    Ok(CaBundle::from_certificates(certificates(py, value, label)?))
+}
+
+pub(crate) fn kubeconfig(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) -> PyResult<Kubeconfig> {
+    if let Ok(config) = value.cast::<PyKubeconfig>() {
+        return Ok(config.get().inner.clone());
+    }
+    let bytes = bytes_of(value, label)?;
+    match okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))? {
+        Detected::Kubeconfig(config) => Ok(*config),
+        other => Err(convert::validation_error(format!("{label}: is a {}, not a kubeconfig", other.kind_name()))),
+    }
+}
+
+pub(crate) fn secret(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) -> PyResult<Manifest> {
+    let bytes = bytes_of(value, label)?;
+    let found = match okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))? {
+        Detected::Manifests(objects) => objects.into_iter().find(|m| m.kind == ManifestKind::Secret),
+        // catch-all: only manifests can hold the Secret; any other kind is reported as missing it.
+        _ => None,
+    };
+    found.ok_or_else(|| convert::validation_error(format!("{label}: holds no Secret")))
+}
+
+/// `(label, value)` pairs of a mapping.
+pub(crate) fn items<'py>(value: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+    let items = value
+        .call_method0("items")
+        .map_err(|_| PyTypeError::new_err(format!("{what} must be a mapping of label to content")))?;
+    let mut out = Vec::new();
+    for item in items.try_iter()? {
+        out.push(item?.extract::<(String, Bound<'py, PyAny>)>()?);
+    }
+    Ok(out)
+}
