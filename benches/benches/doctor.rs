@@ -2,8 +2,8 @@
 //! bundle and serving chain in one process, with and without a shared signature cache.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use okd_trust::diagnose::{self, DoctorInput, Labelled, Verdict};
 use okd_trust::diagnose::FleetCache;
+use okd_trust::diagnose::{self, DoctorInput, Labelled, Verdict};
 use okd_trust::{CaBundle, Kubeconfig, examples};
 use okd_trust_benches::{ClusterInputs, NODE_KUBECONFIGS, doctor_at, node_input};
 use std::hint::black_box;

@@ -154,6 +154,67 @@ typedef struct OkdTrustKubeconfig OkdTrustKubeconfig;
  */
 typedef struct OkdTrustVerdict OkdTrustVerdict;
 
+/**
+ * Everything the doctor looks at besides the node kubeconfigs, each optional. Versioned by its
+ * size: set it up with okd_trust_doctor_options_init (which fills `struct_size` and the
+ * defaults), then set the fields wanted. A library newer than the header accepts it (fields it
+ * adds later keep their defaults); an older library refuses one whose newer fields are set.
+ */
+typedef struct {
+  /**
+   * sizeof(OkdTrustDoctorOptions) as the caller was compiled: set by okd_trust_doctor_options_init.
+   */
+  size_t struct_size;
+  /**
+   * When to judge, Unix seconds; 0 = now.
+   */
+  int64_t at;
+  /**
+   * Certificates expiring within this many days are reported (default 30), once past half
+   * their lifetime.
+   */
+  uint32_t warn_days;
+  /**
+   * The api-int host name; NULL: each kubeconfig's server host.
+   */
+  const char *server_name;
+  /**
+   * What the cluster serves as trust (loadbalancer-serving-ca, kube-apiserver-server-ca,
+   * kubeconfig-data, ...): `cluster_ca_count` bundles.
+   */
+  const OkdTrustBundle *const *cluster_cas;
+  /**
+   * A label for each of `cluster_cas` (NULL array: "cluster-ca[i]").
+   */
+  const char *const *cluster_ca_labels;
+  /**
+   * How many `cluster_cas` there are.
+   */
+  size_t cluster_ca_count;
+  /**
+   * The chain api-int serves, leaf first (labelled "api-int"); NULL: not checked.
+   */
+  const OkdTrustBundle *serving_chain;
+  /**
+   * multus' trust, openshift-multus/kube-root-ca.crt (labelled "multus-ca"); NULL: not judged.
+   */
+  const OkdTrustBundle *multus_ca;
+  /**
+   * The loadbalancer-serving-signer Secret as `oc get -o yaml|json` text, `signer_secret_len`
+   * bytes (labelled "signer-secret"); NULL: not judged.
+   */
+  const uint8_t *signer_secret;
+  /**
+   * The length of `signer_secret` in bytes.
+   */
+  size_t signer_secret_len;
+  /**
+   * The trust store a kubeconfig naming no CA is judged against (labelled "system-roots");
+   * NULL: the platform's (/etc/pki/tls/certs/ca-bundle.crt, else /etc/ssl/certs/ca-certificates.crt).
+   */
+  const OkdTrustBundle *system_roots;
+} OkdTrustDoctorOptions;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -347,28 +408,44 @@ OkdTrustStatus okd_trust_cluster_report_json(const OkdTrustClusterReport *report
 OkdTrustStatus okd_trust_cluster_report_text(const OkdTrustClusterReport *report, char **out);
 
 /**
- * Runs the doctor at `at` (Unix seconds; 0 = now) on `kubeconfig_count` node kubeconfigs, each
- * labelled (normally with its path) by the string at the same index of `labels`; plus, each
- * optional (NULL), what the cluster serves as CAs (`cluster_ca`, labelled "cluster-ca"), the chain
- * api-int serves, leaf first (`serving_chain`, labelled "api-int"), and the api-int host name
- * (`server_name`; NULL: taken from each kubeconfig). Both arrays may be NULL when the count is 0.
+ * Fills `options` with the defaults: `struct_size` of this header, judged now, warn 30 days
+ * ahead, every input unset.
+ */
+OkdTrustStatus okd_trust_doctor_options_init(OkdTrustDoctorOptions *options);
+
+/**
+ * Runs the doctor on `kubeconfig_count` node kubeconfigs, each labelled (normally with its path)
+ * by the string at the same index of `labels`, with everything else it should look at in
+ * `options` (NULL: every default; see OkdTrustDoctorOptions). Both arrays may be NULL when the
+ * count is 0.
  *
  * Files are read as client-go reads them: when a label is the path of the kubeconfig file, the
  * CA file the kubeconfig names (`certificate-authority`) is read from where client-go resolves
  * it (see okd_trust_kubeconfig_ca_file); a kubeconfig naming no CA is judged against the
- * platform's trust store (/etc/pki/tls/certs/ca-bundle.crt, else /etc/ssl/certs/ca-certificates.crt;
- * okd_trust_diagnose_with_system_roots names another).
+ * system roots (OkdTrustDoctorOptions.system_roots).
+ *
+ * A struct_size smaller than the first version, or newer options set that this library does
+ * not know, is OKD_TRUST_STATUS_INVALID_ARGUMENT; a signer_secret that holds no Secret is
+ * OKD_TRUST_STATUS_INVALID_INPUT.
  *
  * Ownership: the inputs stay the caller's (they are copied); `*out` is a new diagnosis owned by
  * the caller (okd_trust_diagnosis_free).
+ */
+OkdTrustStatus okd_trust_diagnose_with_options(const OkdTrustKubeconfig *const *kubeconfigs, const char *const *labels, size_t kubeconfig_count, const OkdTrustDoctorOptions *options, OkdTrustDiagnosis **out);
+
+/**
+ * okd_trust_diagnose_with_options with the common inputs as arguments: at `at` (Unix seconds;
+ * 0 = now), what the cluster serves as CAs (`cluster_ca`, labelled "cluster-ca"), the chain
+ * api-int serves, leaf first (`serving_chain`), and the api-int host name (`server_name`; NULL:
+ * taken from each kubeconfig), each optional (NULL). A kubeconfig naming no CA is judged against
+ * the platform's trust store. Ownership as for okd_trust_diagnose_with_options.
  */
 OkdTrustStatus okd_trust_diagnose(const OkdTrustKubeconfig *const *kubeconfigs, const char *const *labels, size_t kubeconfig_count, const OkdTrustBundle *cluster_ca, const OkdTrustBundle *serving_chain, const char *server_name, int64_t at, OkdTrustDiagnosis **out);
 
 /**
  * okd_trust_diagnose, with the system roots a kubeconfig naming no CA is judged against given
- * as `system_roots` (labelled "system-roots"), as on a node whose trust store is elsewhere or
- * to judge another node's; NULL reads the platform's trust store, as okd_trust_diagnose does.
- * Ownership as for okd_trust_diagnose.
+ * as `system_roots` (labelled "system-roots"); NULL reads the platform's trust store, as
+ * okd_trust_diagnose does. Ownership as for okd_trust_diagnose_with_options.
  */
 OkdTrustStatus okd_trust_diagnose_with_system_roots(const OkdTrustKubeconfig *const *kubeconfigs, const char *const *labels, size_t kubeconfig_count, const OkdTrustBundle *cluster_ca, const OkdTrustBundle *serving_chain, const char *server_name, const OkdTrustBundle *system_roots, int64_t at, OkdTrustDiagnosis **out);
 

@@ -48,6 +48,18 @@ pub enum OkdTrustSeverity {
     Error = 2,
 }
 
+impl OkdTrustSeverity {
+    /// The severity of the core's rank.
+    pub(crate) fn from_rank(rank: u8) -> Self {
+        match rank {
+            0 => OkdTrustSeverity::Info,
+            1 => OkdTrustSeverity::Warning,
+            // catch-all: not a core enum (the core's rank; 2 and above are errors).
+            _ => OkdTrustSeverity::Error,
+        }
+    }
+}
+
 /// The doctor's answer: verdict, findings and the verified plan. Opaque; release with
 /// okd_trust_diagnosis_free.
 pub struct OkdTrustDiagnosis(Diagnosis);
@@ -60,20 +72,171 @@ impl OkdTrustDiagnosis {
     }
 }
 
-/// Runs the doctor at `at` (Unix seconds; 0 = now) on `kubeconfig_count` node kubeconfigs, each
-/// labelled (normally with its path) by the string at the same index of `labels`; plus, each
-/// optional (NULL), what the cluster serves as CAs (`cluster_ca`, labelled "cluster-ca"), the chain
-/// api-int serves, leaf first (`serving_chain`, labelled "api-int"), and the api-int host name
-/// (`server_name`; NULL: taken from each kubeconfig). Both arrays may be NULL when the count is 0.
+/// Everything the doctor looks at besides the node kubeconfigs, each optional. Versioned by its
+/// size: set it up with okd_trust_doctor_options_init (which fills `struct_size` and the
+/// defaults), then set the fields wanted. A library newer than the header accepts it (fields it
+/// adds later keep their defaults); an older library refuses one whose newer fields are set.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct OkdTrustDoctorOptions {
+    /// sizeof(OkdTrustDoctorOptions) as the caller was compiled: set by okd_trust_doctor_options_init.
+    pub struct_size: usize,
+    /// When to judge, Unix seconds; 0 = now.
+    pub at: i64,
+    /// Certificates expiring within this many days are reported (default 30), once past half
+    /// their lifetime.
+    pub warn_days: u32,
+    /// The api-int host name; NULL: each kubeconfig's server host.
+    pub server_name: *const c_char,
+    /// What the cluster serves as trust (loadbalancer-serving-ca, kube-apiserver-server-ca,
+    /// kubeconfig-data, ...): `cluster_ca_count` bundles.
+    pub cluster_cas: *const *const OkdTrustBundle,
+    /// A label for each of `cluster_cas` (NULL array: "cluster-ca[i]").
+    pub cluster_ca_labels: *const *const c_char,
+    /// How many `cluster_cas` there are.
+    pub cluster_ca_count: usize,
+    /// The chain api-int serves, leaf first (labelled "api-int"); NULL: not checked.
+    pub serving_chain: *const OkdTrustBundle,
+    /// multus' trust, openshift-multus/kube-root-ca.crt (labelled "multus-ca"); NULL: not judged.
+    pub multus_ca: *const OkdTrustBundle,
+    /// The loadbalancer-serving-signer Secret as `oc get -o yaml|json` text, `signer_secret_len`
+    /// bytes (labelled "signer-secret"); NULL: not judged.
+    pub signer_secret: *const u8,
+    /// The length of `signer_secret` in bytes.
+    pub signer_secret_len: usize,
+    /// The trust store a kubeconfig naming no CA is judged against (labelled "system-roots");
+    /// NULL: the platform's (/etc/pki/tls/certs/ca-bundle.crt, else /etc/ssl/certs/ca-certificates.crt).
+    pub system_roots: *const OkdTrustBundle,
+}
+
+/// The first version of OkdTrustDoctorOptions ends after `system_roots`: the smallest
+/// `struct_size` accepted.
+const DOCTOR_OPTIONS_V1: usize = std::mem::offset_of!(OkdTrustDoctorOptions, system_roots) + size_of::<usize>();
+
+impl Default for OkdTrustDoctorOptions {
+    fn default() -> Self {
+        OkdTrustDoctorOptions {
+            struct_size: size_of::<OkdTrustDoctorOptions>(),
+            at: 0,
+            warn_days: DoctorInput::DEFAULT_WARN_DAYS,
+            server_name: ptr::null(),
+            cluster_cas: ptr::null(),
+            cluster_ca_labels: ptr::null(),
+            cluster_ca_count: 0,
+            serving_chain: ptr::null(),
+            multus_ca: ptr::null(),
+            signer_secret: ptr::null(),
+            signer_secret_len: 0,
+            system_roots: ptr::null(),
+        }
+    }
+}
+
+/// Fills `options` with the defaults: `struct_size` of this header, judged now, warn 30 days
+/// ahead, every input unset.
+#[unsafe(no_mangle)]
+pub extern "C" fn okd_trust_doctor_options_init(options: *mut OkdTrustDoctorOptions) -> OkdTrustStatus {
+    ffi::status(|| {
+        Out::new(options, "options")?.set(OkdTrustDoctorOptions::default());
+        Ok(())
+    })
+}
+
+impl OkdTrustDoctorOptions {
+    /// The doctor's input: these options around the labelled node kubeconfigs.
+    fn input(
+        &self,
+        kubeconfigs: &[*const OkdTrustKubeconfig],
+        labels: &[*const c_char],
+    ) -> Result<DoctorInput, FfiError> {
+        let mut input = DoctorInput::new(timestamp(self.at));
+        input.warn_days = self.warn_days;
+        for (i, (&config, &label)) in kubeconfigs.iter().zip(labels).enumerate() {
+            let config = ffi::handle(config, &format!("kubeconfigs[{i}]"))?;
+            let label = ffi::required_str(label, &format!("labels[{i}]"))?;
+            if let Some(path) = config.0.ca_file(&okd_trust_io::base_dir(label)) {
+                input.ca_files.push(CaFile::new(i, path.clone(), okd_trust_io::read(&path)));
+            }
+            input.kubeconfigs.push(Labelled::new(label, config.0.clone()));
+        }
+        input.system_roots = if self.system_roots.is_null() {
+            okd_trust_io::system_roots().map(|(label, roots)| Labelled::new(label, roots))
+        } else {
+            Some(Labelled::new("system-roots", ffi::handle(self.system_roots, "system_roots")?.0.clone()))
+        };
+        let cluster_cas = ffi::slice(self.cluster_cas, self.cluster_ca_count, "cluster_cas")?;
+        let labels = if self.cluster_ca_labels.is_null() {
+            None
+        } else {
+            Some(ffi::slice(self.cluster_ca_labels, self.cluster_ca_count, "cluster_ca_labels")?)
+        };
+        for (i, &bundle) in cluster_cas.iter().enumerate() {
+            let bundle = ffi::handle(bundle, &format!("cluster_cas[{i}]"))?;
+            let label = match labels {
+                Some(labels) => ffi::required_str(labels[i], &format!("cluster_ca_labels[{i}]"))?.to_owned(),
+                None => format!("cluster-ca[{i}]"),
+            };
+            input.cluster_cas.push(Labelled::new(label, bundle.0.clone()));
+        }
+        if !self.serving_chain.is_null() {
+            let chain = ffi::handle(self.serving_chain, "serving_chain")?.0.as_slice().to_vec();
+            input.serving_chain = Some(Labelled::new("api-int", chain));
+        }
+        if !self.multus_ca.is_null() {
+            input.multus_ca = Some(Labelled::new("multus-ca", ffi::handle(self.multus_ca, "multus_ca")?.0.clone()));
+        }
+        if !self.signer_secret.is_null() {
+            let text = ffi::bytes(self.signer_secret, self.signer_secret_len, "signer_secret")?;
+            let secret = okd_trust_core::input::detect("signer-secret", text)?
+                .into_secret()
+                .ok_or_else(|| FfiError::invalid("signer_secret: holds no Secret"))?;
+            input.signer_secret = Some(Labelled::new("signer-secret", secret));
+        }
+        input.server_name = ffi::optional_str(self.server_name, "server_name")?.map(str::to_owned);
+        Ok(input)
+    }
+}
+
+/// Runs the doctor on `kubeconfig_count` node kubeconfigs, each labelled (normally with its path)
+/// by the string at the same index of `labels`, with everything else it should look at in
+/// `options` (NULL: every default; see OkdTrustDoctorOptions). Both arrays may be NULL when the
+/// count is 0.
 ///
 /// Files are read as client-go reads them: when a label is the path of the kubeconfig file, the
 /// CA file the kubeconfig names (`certificate-authority`) is read from where client-go resolves
 /// it (see okd_trust_kubeconfig_ca_file); a kubeconfig naming no CA is judged against the
-/// platform's trust store (/etc/pki/tls/certs/ca-bundle.crt, else /etc/ssl/certs/ca-certificates.crt;
-/// okd_trust_diagnose_with_system_roots names another).
+/// system roots (OkdTrustDoctorOptions.system_roots).
+///
+/// A struct_size smaller than the first version, or newer options set that this library does
+/// not know, is OKD_TRUST_STATUS_INVALID_ARGUMENT; a signer_secret that holds no Secret is
+/// OKD_TRUST_STATUS_INVALID_INPUT.
 ///
 /// Ownership: the inputs stay the caller's (they are copied); `*out` is a new diagnosis owned by
 /// the caller (okd_trust_diagnosis_free).
+#[unsafe(no_mangle)]
+pub extern "C" fn okd_trust_diagnose_with_options(
+    kubeconfigs: *const *const OkdTrustKubeconfig,
+    labels: *const *const c_char,
+    kubeconfig_count: usize,
+    options: *const OkdTrustDoctorOptions,
+    out: *mut *mut OkdTrustDiagnosis,
+) -> OkdTrustStatus {
+    ffi::status(|| {
+        let out = Out::new(out, "out")?;
+        let options = ffi::sized_struct(options, OkdTrustDoctorOptions::default(), DOCTOR_OPTIONS_V1, "options")?;
+        let configs = ffi::slice(kubeconfigs, kubeconfig_count, "kubeconfigs")?;
+        let labels = ffi::slice(labels, kubeconfig_count, "labels")?;
+        let input = options.input(configs, labels)?;
+        out.set(ffi::into_handle(OkdTrustDiagnosis(diagnose::diagnose(&input))));
+        Ok(())
+    })
+}
+
+/// okd_trust_diagnose_with_options with the common inputs as arguments: at `at` (Unix seconds;
+/// 0 = now), what the cluster serves as CAs (`cluster_ca`, labelled "cluster-ca"), the chain
+/// api-int serves, leaf first (`serving_chain`), and the api-int host name (`server_name`; NULL:
+/// taken from each kubeconfig), each optional (NULL). A kubeconfig naming no CA is judged against
+/// the platform's trust store. Ownership as for okd_trust_diagnose_with_options.
 #[unsafe(no_mangle)]
 pub extern "C" fn okd_trust_diagnose(
     kubeconfigs: *const *const OkdTrustKubeconfig,
@@ -99,9 +262,8 @@ pub extern "C" fn okd_trust_diagnose(
 }
 
 /// okd_trust_diagnose, with the system roots a kubeconfig naming no CA is judged against given
-/// as `system_roots` (labelled "system-roots"), as on a node whose trust store is elsewhere or
-/// to judge another node's; NULL reads the platform's trust store, as okd_trust_diagnose does.
-/// Ownership as for okd_trust_diagnose.
+/// as `system_roots` (labelled "system-roots"); NULL reads the platform's trust store, as
+/// okd_trust_diagnose does. Ownership as for okd_trust_diagnose_with_options.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
 pub extern "C" fn okd_trust_diagnose_with_system_roots(
@@ -115,35 +277,19 @@ pub extern "C" fn okd_trust_diagnose_with_system_roots(
     at: i64,
     out: *mut *mut OkdTrustDiagnosis,
 ) -> OkdTrustStatus {
-    ffi::status(|| {
-        let out = Out::new(out, "out")?;
-        let configs = ffi::slice(kubeconfigs, kubeconfig_count, "kubeconfigs")?;
-        let labels = ffi::slice(labels, kubeconfig_count, "labels")?;
-        let mut input = DoctorInput::new(timestamp(at));
-        for (i, (&config, &label)) in configs.iter().zip(labels).enumerate() {
-            let config = ffi::handle(config, &format!("kubeconfigs[{i}]"))?;
-            let label = ffi::required_str(label, &format!("labels[{i}]"))?;
-            if let Some(path) = config.0.ca_file(&okd_trust_io::base_dir(label)) {
-                input.ca_files.push(CaFile::new(i, path.clone(), okd_trust_io::read(&path)));
-            }
-            input.kubeconfigs.push(Labelled::new(label, config.0.clone()));
-        }
-        input.system_roots = if system_roots.is_null() {
-            okd_trust_io::system_roots().map(|(label, roots)| Labelled::new(label, roots))
-        } else {
-            Some(Labelled::new("system-roots", ffi::handle(system_roots, "system_roots")?.0.clone()))
-        };
-        if !cluster_ca.is_null() {
-            input.cluster_cas.push(Labelled::new("cluster-ca", ffi::handle(cluster_ca, "cluster_ca")?.0.clone()));
-        }
-        if !serving_chain.is_null() {
-            let chain = ffi::handle(serving_chain, "serving_chain")?.0.as_slice().to_vec();
-            input.serving_chain = Some(Labelled::new("api-int", chain));
-        }
-        input.server_name = ffi::optional_str(server_name, "server_name")?.map(str::to_owned);
-        out.set(ffi::into_handle(OkdTrustDiagnosis(diagnose::diagnose(&input))));
-        Ok(())
-    })
+    let cluster_cas = [cluster_ca];
+    let cluster_ca_labels = [c"cluster-ca".as_ptr()];
+    let options = OkdTrustDoctorOptions {
+        at,
+        server_name,
+        cluster_cas: cluster_cas.as_ptr(),
+        cluster_ca_labels: cluster_ca_labels.as_ptr(),
+        cluster_ca_count: usize::from(!cluster_ca.is_null()),
+        serving_chain,
+        system_roots,
+        ..OkdTrustDoctorOptions::default()
+    };
+    okd_trust_diagnose_with_options(kubeconfigs, labels, kubeconfig_count, &raw const options, out)
 }
 
 /// Releases a diagnosis. NULL is accepted.
@@ -212,12 +358,7 @@ pub extern "C" fn okd_trust_diagnosis_finding_severity(
 ) -> OkdTrustStatus {
     ffi::status(|| {
         let out = Out::new(out, "out")?;
-        out.set(match ffi::handle(diagnosis, "diagnosis")?.finding(index)?.severity.rank() {
-            0 => OkdTrustSeverity::Info,
-            1 => OkdTrustSeverity::Warning,
-            // catch-all: not a core enum (the core's rank; 2 and above are errors).
-            _ => OkdTrustSeverity::Error,
-        });
+        out.set(OkdTrustSeverity::from_rank(ffi::handle(diagnosis, "diagnosis")?.finding(index)?.severity.rank()));
         Ok(())
     })
 }

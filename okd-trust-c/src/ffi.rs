@@ -81,6 +81,42 @@ pub(crate) fn bytes<'a>(data: *const u8, len: usize, what: &str) -> Result<&'a [
     slice(data, len, what)
 }
 
+/// A struct versioned by its size: plain data (integers and pointers only, so any bytes are a
+/// valid value) whose first field is a `size_t` the caller sets to the size it was compiled with.
+/// The fields an older caller's struct lacks keep their defaults; a newer caller's extra bytes
+/// must be zero (options this library does not know, left unset), else the call is refused
+/// rather than silently ignoring what was asked. NULL is every default.
+pub(crate) fn sized_struct<T: Copy>(ptr: *const T, default: T, oldest: usize, what: &str) -> Result<T, FfiError> {
+    if ptr.is_null() {
+        return Ok(default);
+    }
+    // SAFETY: non-NULL; the header requires the struct's first field to be its size_t size,
+    // readable at the start of a struct at least that large.
+    let size = unsafe { ptr.cast::<usize>().read_unaligned() };
+    if size < oldest {
+        return Err(FfiError::invalid(format!(
+            "{what}: struct_size {size} is smaller than any version of the struct ({oldest}); initialise it with its _init function"
+        )));
+    }
+    let ours = size_of::<T>();
+    if size > ours {
+        // SAFETY: the caller's struct is `size` bytes long (its own size field), so the bytes past
+        // ours are readable; they are only compared with zero.
+        let extra = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>().add(ours), size - ours) };
+        if extra.iter().any(|&b| b != 0) {
+            return Err(FfiError::invalid(format!(
+                "{what}: options of a newer okd-trust are set ({size} bytes given, this library knows {ours})"
+            )));
+        }
+    }
+    let mut value = default;
+    // SAFETY: min(size, ours) bytes are readable at `ptr` (the caller's size) and writable in
+    // `value` (ours); `T` holds only integers and pointers, for which any bytes are valid, and
+    // versions only ever append fields, so the copied prefix holds whole fields.
+    unsafe { std::ptr::copy_nonoverlapping(ptr.cast::<u8>(), (&raw mut value).cast::<u8>(), size.min(ours)) };
+    Ok(value)
+}
+
 /// Reads an optional NUL-terminated UTF-8 string (`None` for NULL).
 pub(crate) fn optional_str<'a>(ptr: *const c_char, what: &str) -> Result<Option<&'a str>, FfiError> {
     if ptr.is_null() {

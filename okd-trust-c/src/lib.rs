@@ -30,7 +30,7 @@ use okd_trust_core::{Position, Timestamp};
 
 pub use bundle::OkdTrustBundle;
 pub use cluster::OkdTrustClusterReport;
-pub use diagnose::{OkdTrustDiagnosis, OkdTrustHealth, OkdTrustSeverity};
+pub use diagnose::{OkdTrustDiagnosis, OkdTrustDoctorOptions, OkdTrustHealth, OkdTrustSeverity};
 pub use error::{OkdTrustError, OkdTrustStatus};
 pub use kubeconfig::OkdTrustKubeconfig;
 pub use verify::{OkdTrustProfile, OkdTrustVerdict};

@@ -174,6 +174,24 @@ impl Detected {
         }
     }
 
+    /// The first Secret of the manifests (the doctor's signer Secret); `None` for any other input,
+    /// or manifests without a Secret.
+    ///
+    /// ```
+    /// use okd_trust::input;
+    /// let text = "kind: Secret\nmetadata: {name: loadbalancer-serving-signer, namespace: openshift-kube-apiserver-operator}\ntype: SecretTypeTLS\n";
+    /// let secret = input::detect("signer.yaml", text.as_bytes())?.into_secret().unwrap();
+    /// assert_eq!(secret.secret_type, "SecretTypeTLS");
+    /// assert!(input::detect("ca.pem", okd_trust::examples::CLUSTER_CA_BUNDLE.as_bytes())?.into_secret().is_none());
+    /// # Ok::<(), okd_trust::Error>(())
+    /// ```
+    pub fn into_secret(self) -> Option<Manifest> {
+        match self {
+            Detected::Manifests(objects) => objects.into_iter().find(|m| m.kind == manifest::ManifestKind::Secret),
+            Detected::Kubeconfig(_) | Detected::Pem(_) => None,
+        }
+    }
+
     /// `kubeconfig`, `manifest` or `PEM`.
     pub fn kind_name(&self) -> &'static str {
         match self {

@@ -34,7 +34,7 @@ fn a_verified_repair_carries_its_proof_and_the_edited_kubeconfig() {
         panic!("verified with a verdict: {repair:?}")
     };
     assert!(verdict.is_trusted());
-    assert_eq!(repair.verdict(), Some(verdict));
+    assert_eq!(repair.verdict().as_ref(), Some(verdict));
     assert!(repair.changed && repair.refusal().is_none());
     let edited = repair.edited_kubeconfig().unwrap();
     assert_eq!(edited.text(), repair.new_text().unwrap(), "the kubeconfig the checks read back is the new text");
@@ -55,7 +55,9 @@ fn a_bundle_that_still_does_not_verify_is_refused_as_still_untrusted() {
     let repair = diagnose::repair_kubeconfig("node", &node(), "local", &stale(), Some(&chain()), None, at());
     let Some(Refusal::StillUntrusted(untrusted)) = repair.refusal() else { panic!("{repair:?}") };
     assert!(!untrusted.failure.to_string().is_empty());
-    assert_eq!((repair.new_text(), repair.changed), (None, false), "a refused repair writes nothing");
+    assert_eq!(repair.new_text(), None, "a refused repair writes nothing");
+    assert!(!repair.changed, "the file already trusts exactly this bundle");
+    assert!(repair.verdict().is_some_and(|v| !v.is_trusted()), "the verdict that refused it");
     assert_eq!(repair.refusal().unwrap().code(), "still-untrusted");
     assert_eq!(repair.refusal().unwrap().kind(), ErrorKind::UnsafeEdit);
     assert!(repair.verification().contains("still does not verify"), "{}", repair.verification());
@@ -79,7 +81,8 @@ fn an_unsafe_edit_is_refused_with_the_edit_error_and_its_class() {
 #[test]
 fn a_file_client_go_would_reject_is_refused_as_validation_failed() {
     // A client certificate without its key: client-go refuses the file, edited or not.
-    let text = examples::NODE_KUBECONFIG.replace("    client-key: /var/lib/kubelet/pki/kubelet-client-current.pem\n", "");
+    let text =
+        examples::NODE_KUBECONFIG.replace("    client-key: /var/lib/kubelet/pki/kubelet-client-current.pem\n", "");
     let config = Kubeconfig::parse(text.as_bytes()).unwrap();
     assert!(!config.validate().is_empty(), "the fixture must be invalid");
     let repair = diagnose::repair_kubeconfig("node", &config, "local", &cluster(), None, None, at());
@@ -89,7 +92,8 @@ fn a_file_client_go_would_reject_is_refused_as_validation_failed() {
 
 #[test]
 fn ca_file_repairs_refuse_binary_files_and_prove_unchanged_ones() {
-    let text = examples::NODE_KUBECONFIG.replace("certificate-authority-data:", "certificate-authority: ca.crt\n    x-was:");
+    let text =
+        examples::NODE_KUBECONFIG.replace("certificate-authority-data:", "certificate-authority: ca.crt\n    x-was:");
     let config = Kubeconfig::parse(text.as_bytes()).unwrap();
     let not_text = diagnose::repair_ca_file(&config, "local", "ca.crt", b"\xff\xfe\x00", &cluster(), None, None, at());
     assert_eq!(not_text.refusal(), Some(&Refusal::NotText { path: "ca.crt".into() }));
@@ -103,6 +107,18 @@ fn ca_file_repairs_refuse_binary_files_and_prove_unchanged_ones() {
     let untrusted =
         diagnose::repair_ca_file(&config, "local", "ca.crt", old_only.as_bytes(), &stale(), Some(&chain()), None, at());
     assert!(matches!(untrusted.refusal(), Some(Refusal::StillUntrusted(_))), "{untrusted:?}");
+    // Refused, and a change was needed: the file lacks the new signer.
+    let lacking = diagnose::repair_ca_file(
+        &config,
+        "local",
+        "ca.crt",
+        old_only.as_bytes(),
+        &cluster(),
+        Some(&chain()),
+        Some("elsewhere.example.com"),
+        at(),
+    );
+    assert!(lacking.refusal().is_some() && lacking.changed, "{lacking:?}");
 }
 
 #[test]

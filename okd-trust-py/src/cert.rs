@@ -3,8 +3,8 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash as _, Hasher as _};
 
-use okd_trust::cert::colon_hex;
 use okd_trust::Certificate;
+use okd_trust::cert::colon_hex;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDateTime, PyList};
 

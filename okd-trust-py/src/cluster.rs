@@ -8,9 +8,9 @@ use okd_trust::cluster::{self, ClusterOptions, ClusterReport, Edge, Endpoint, Fi
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use crate::convert::{self, datetime, timestamp};
 use crate::bundle::PyCaBundle;
 use crate::cert::PyCertificate;
+use crate::convert::{self, datetime, timestamp};
 use crate::verify::summary_list;
 
 /// Analyzes must-gathers (directories, `.tar`, `.tar.gz`, `.tar.xz`) or `oc get -o yaml|json`

@@ -14,11 +14,6 @@ use crate::input::{bundle, certificates, items, kubeconfig, secret};
 use crate::kubeconfig::PyKubeconfig;
 use crate::verify::{PyVerdict, summary_list};
 
-/// Sets the CA data of `cluster` (default: the current one) to `bundle` and checks the result as
-/// the doctor checks its own repairs: a safe minimal-diff edit, re-parsed, passing client-go's
-/// validation, and — when `serving_chain` (leaf first) is given — verifying it for `server_name`
-/// (default: the host the kubeconfig dials) at `at` under the kubelet profile. Write `new_text`
-/// only when `verified`; `verification` says what was checked or why not. The GIL is released.
 /// The bundle a file should trust, by the core's one repair policy: `wanted` alone
 /// (`policy="exact"`, or when `current` is None), or `current` followed by the wanted CAs it
 /// lacks (`policy="union"`); with `prune_expired`, certificates expired at `at` (default: now)
@@ -45,6 +40,11 @@ pub(crate) fn repaired_bundle(
         .map_err(|e| convert::error(py, e))
 }
 
+/// Sets the CA data of `cluster` (default: the current one) to `bundle` and checks the result as
+/// the doctor checks its own repairs: a safe minimal-diff edit, re-parsed, passing client-go's
+/// validation, and — when `serving_chain` (leaf first) is given — verifying it for `server_name`
+/// (default: the host the kubeconfig dials) at `at` under the kubelet profile. Write `new_text`
+/// only when `verified`; `verification` says what was checked or why not. The GIL is released.
 #[pyfunction]
 #[pyo3(signature = (kubeconfig, bundle, *, cluster=None, serving_chain=None, server_name=None, at=None, source="kubeconfig"))]
 #[allow(clippy::too_many_arguments)]
@@ -227,8 +227,8 @@ impl PyKubeconfigRepair {
         self.inner.new_text().map(str::to_owned)
     }
 
-    /// Whether a verified repair writes anything: False when the file already holds it (and
-    /// always for a refused repair, which writes nothing).
+    /// Whether the file would change (False when it already holds the new text). A refused
+    /// repair writes nothing; there this says whether a change was needed.
     #[getter]
     fn changed(&self) -> bool {
         self.inner.changed
@@ -241,11 +241,11 @@ impl PyKubeconfigRepair {
         self.inner.refusal().map(|refusal| refusal.code())
     }
 
-    /// The new bundle's verdict on the serving chain that proved the repair (None when no chain
-    /// was given, or the repair was refused): no need to verify again.
+    /// The new bundle's verdict on the serving chain, when it was checked: trusted for a verified
+    /// repair (its proof, no need to verify again), untrusted for a "still-untrusted" refusal.
     #[getter]
     fn verdict(&self) -> Option<PyVerdict> {
-        self.inner.verdict().map(|verdict| PyVerdict { inner: verdict.clone() })
+        self.inner.verdict().map(|inner| PyVerdict { inner })
     }
 
     /// CAs added.
@@ -388,7 +388,7 @@ impl PyDiagnosis {
 #[pyfunction]
 #[pyo3(signature = (
     kubeconfigs, *, cluster_cas=None, serving_chain=None, server_name=None, multus_ca=None,
-    signer_secret=None, at=None, warn_days=30, system_roots=None,
+    signer_secret=None, at=None, warn_days=DoctorInput::DEFAULT_WARN_DAYS, system_roots=None,
 ))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn diagnose(

@@ -1,8 +1,8 @@
 //! Python values to core inputs: certificates, bundles, kubeconfigs and Secrets from the binding's
 //! own objects or any content the core's input detection reads.
 
-use okd_trust::input::Detected;
-use okd_trust::manifest::{Manifest, ManifestKind};
+use okd_trust::input::{Detected, InputError};
+use okd_trust::manifest::Manifest;
 use okd_trust::{CaBundle, Certificate, Kubeconfig};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -62,17 +62,13 @@ pub(crate) fn kubeconfig(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) 
     let bytes = bytes_of(value, label)?;
     match okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))? {
         Detected::Kubeconfig(config) => Ok(*config),
-        other => Err(convert::validation_error(format!("{label}: is a {}, not a kubeconfig", other.kind_name()))),
+        other => Err(convert::error(py, InputError::WrongKind { label: label.to_owned(), found: other.kind_name() })),
     }
 }
 
 pub(crate) fn secret(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) -> PyResult<Manifest> {
     let bytes = bytes_of(value, label)?;
-    let found = match okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))? {
-        Detected::Manifests(objects) => objects.into_iter().find(|m| m.kind == ManifestKind::Secret),
-        // catch-all: only manifests can hold the Secret; any other kind is reported as missing it.
-        _ => None,
-    };
+    let found = okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))?.into_secret();
     found.ok_or_else(|| convert::validation_error(format!("{label}: holds no Secret")))
 }
 

@@ -1,7 +1,7 @@
 //! `verify()`, its `Verdict`, and `CertSummary`, how reports name a certificate.
 
-use okd_trust::cert::ExtendedKeyUsage;
 use okd_trust::Certificate;
+use okd_trust::cert::ExtendedKeyUsage;
 use okd_trust::verify::{self as verification, CertSummary, Profile, Verdict, VerifyOptions};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -65,7 +65,6 @@ impl PyCertSummary {
         format!("<CertSummary {}>", self.inner)
     }
 }
-
 
 fn profile(name: &str) -> PyResult<Profile> {
     name.parse().map_err(PyValueError::new_err)

@@ -89,7 +89,8 @@ def test_repair_kubeconfig_is_verified_before_it_is_offered(node, cluster):
     stale = okd_trust.repair_kubeconfig(examples.NODE_KUBECONFIG, node.ca_bundle(), cluster="local",
                                         serving_chain=examples.API_INT_SERVING_CHAIN, at=AT)
     assert not stale.verified and "does not verify" in stale.verification
-    assert (stale.refusal, stale.new_text, stale.changed, stale.verdict) == ("still-untrusted", None, False, None)
+    assert (stale.refusal, stale.new_text, stale.changed) == ("still-untrusted", None, False)
+    assert not stale.verdict.trusted and "unknown authority" in stale.verdict.reason
     with pytest.raises(okd_trust.ValidationError, match="no cluster named"):
         okd_trust.repair_kubeconfig(node, bundle, cluster="elsewhere")
 

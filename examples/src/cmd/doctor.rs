@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 use clap::ValueEnum;
 use okd_trust::diagnose::{self, CaFile, DoctorInput, Labelled, Verdict};
 use okd_trust::input::{self as detect, Detected};
-use okd_trust::manifest::{Manifest, ManifestKind};
 use okd_trust::{CaBundle, Certificate, Kubeconfig, Timestamp, examples, report};
 
 use super::Outcome;
@@ -62,7 +61,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "RFC3339", value_parser = input::parse_time)]
     at: Option<Timestamp>,
     /// Report certificates expiring within this many days.
-    #[arg(long, value_name = "N", default_value_t = 30)]
+    #[arg(long, value_name = "N", default_value_t = DoctorInput::DEFAULT_WARN_DAYS)]
     warn_days: u32,
     /// How to print the diagnosis.
     #[arg(long, value_enum, default_value_t)]
@@ -334,12 +333,7 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Held), CliError> {
     }
     if let Some(path) = &args.signer_secret {
         let (_, detected) = read_detected("--signer-secret", path)?;
-        let secret: Option<Manifest> = match detected {
-            Detected::Manifests(objects) => objects.into_iter().find(|m| m.kind == ManifestKind::Secret),
-            // catch-all: only manifests can hold the Secret; any other kind is reported as missing it.
-            _ => None,
-        };
-        let secret = secret.ok_or(CliError::Missing {
+        let secret = detected.into_secret().ok_or(CliError::Missing {
             option: "--signer-secret",
             path: path.clone(),
             what: "holds no Secret",
@@ -548,10 +542,8 @@ fn fix(args: &Args, diagnosis: &diagnose::Diagnosis, mut held: Held) -> Result<(
         eprintln!("okd-trust: --fix: no kubeconfig needs a change; nothing written");
         return Ok(());
     }
-    let unverified: Vec<String> = repairs
-        .iter()
-        .filter_map(|r| r.refusal().map(|refusal| format!("{} ({refusal})", r.source)))
-        .collect();
+    let unverified: Vec<String> =
+        repairs.iter().filter_map(|r| r.refusal().map(|refusal| format!("{} ({refusal})", r.source))).collect();
     if !unverified.is_empty() {
         return Err(CliError::Fix(format!(
             "refusing to write anything: {} repair(s) could not be verified: {}",

@@ -571,6 +571,109 @@ static void test_diagnose_with_system_roots(const char *examples) {
     free(stale_kc);
 }
 
+/* Whether diagnosis `d` holds a finding with `code`. */
+static int has_finding(const OkdTrustDiagnosis *d, const char *code) {
+    char *text = NULL;
+    size_t i;
+    int found = 0;
+    for (i = 0; i < okd_trust_diagnosis_finding_count(d); i++) {
+        OK(okd_trust_diagnosis_finding_code(d, i, &text));
+        if (text && strcmp(text, code) == 0) found = 1;
+        okd_trust_string_free(text), text = NULL;
+    }
+    return found;
+}
+
+/* The whole doctor input through the versioned options struct: several cluster CAs, multus' CA,
+ * the signer Secret, and the struct's size checks. */
+static void test_diagnose_with_options(const char *examples) {
+    static const char legacy_secret[] =
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: loadbalancer-serving-signer\n"
+        "  namespace: openshift-kube-apiserver-operator\ntype: SecretTypeTLS\ndata: {}\n";
+    size_t a_len, chain_len, ca_len;
+    char *a = read_file(examples, "var-lib-kubelet-kubeconfig.yaml", &a_len);
+    char *chain_pem = read_file(examples, "api-int-serving-chain.pem", &chain_len);
+    char *ca_pem = read_file(examples, "kube-apiserver-server-ca.pem", &ca_len);
+    OkdTrustKubeconfig *kc = NULL;
+    OkdTrustBundle *chain = NULL, *cluster = NULL, *stale = NULL;
+    OkdTrustDiagnosis *d = NULL, *none = NULL;
+    OkdTrustDoctorOptions options;
+    const OkdTrustKubeconfig *kcs[1];
+    const char *labels[1] = {"/var/lib/kubelet/kubeconfig"};
+    const OkdTrustBundle *cluster_cas[2];
+    const char *cluster_ca_labels[2] = {"loadbalancer-serving-ca", "kube-apiserver-server-ca"};
+    char *json = NULL;
+
+    OK(okd_trust_kubeconfig_parse(u8(a), a_len, &kc));
+    kcs[0] = kc;
+    OK(okd_trust_kubeconfig_ca_bundle(kc, NULL, &stale));
+    OK(okd_trust_bundle_from_pem(u8(chain_pem), chain_len, &chain));
+    OK(okd_trust_bundle_from_pem(u8(ca_pem), ca_len, &cluster));
+    cluster_cas[0] = stale;
+    cluster_cas[1] = cluster;
+
+    OK(okd_trust_doctor_options_init(&options));
+    CHECK(options.struct_size == sizeof options && options.warn_days == 30 && options.at == 0);
+    options.at = AT;
+    options.cluster_cas = cluster_cas;
+    options.cluster_ca_labels = cluster_ca_labels;
+    options.cluster_ca_count = 2;
+    options.serving_chain = chain;
+    options.multus_ca = stale; /* multus still holds only the old signer */
+    options.signer_secret = u8(legacy_secret);
+    options.signer_secret_len = strlen(legacy_secret);
+    OK(okd_trust_diagnose_with_options(kcs, labels, 1, &options, &d));
+    CHECK(has_finding(d, "kubeconfig-untrusted-serving-chain"));
+    CHECK(has_finding(d, "multus-ca-untrusted-serving-chain"));
+    CHECK(has_finding(d, "signer-secret-legacy-type"));
+    OK(okd_trust_diagnosis_json(d, &json));
+    /* Each cluster CA keeps its label, and the plan patches multus. */
+    CHECK(json && strstr(json, "\"multus_patch\": {") && strstr(json, "openshift-multus/kube-root-ca.crt"));
+    okd_trust_string_free(json), json = NULL;
+    okd_trust_diagnosis_free(d), d = NULL;
+
+    /* NULL options: every default (judged now, no cluster input), still a diagnosis. */
+    OK(okd_trust_diagnose_with_options(kcs, labels, 1, NULL, &d));
+    CHECK(!has_finding(d, "multus-ca-untrusted-serving-chain"));
+    okd_trust_diagnosis_free(d), d = NULL;
+
+    /* A Secret that is not one, a struct from no version, and options of a newer library. */
+    options.signer_secret = u8(ca_pem);
+    options.signer_secret_len = ca_len;
+    CHECK_STATUS(okd_trust_diagnose_with_options(kcs, labels, 1, &options, &none), OKD_TRUST_STATUS_INVALID_INPUT);
+    EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "holds no Secret");
+    options.signer_secret = NULL;
+    options.struct_size = sizeof(size_t);
+    CHECK_STATUS(okd_trust_diagnose_with_options(kcs, labels, 1, &options, &none), OKD_TRUST_STATUS_INVALID_INPUT);
+    EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "struct_size");
+    {
+        struct {
+            OkdTrustDoctorOptions known;
+            uint64_t future_option;
+        } newer;
+        memset(&newer, 0, sizeof newer);
+        OK(okd_trust_doctor_options_init(&newer.known));
+        newer.known.struct_size = sizeof newer;
+        newer.known.at = AT;
+        OK(okd_trust_diagnose_with_options(kcs, labels, 1, &newer.known, &d)); /* unset: accepted */
+        okd_trust_diagnosis_free(d), d = NULL;
+        newer.future_option = 1;
+        CHECK_STATUS(okd_trust_diagnose_with_options(kcs, labels, 1, &newer.known, &none), OKD_TRUST_STATUS_INVALID_INPUT);
+        EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "newer okd-trust");
+    }
+    CHECK(none == NULL);
+    CHECK_STATUS(okd_trust_doctor_options_init(NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_diagnose_with_options(kcs, labels, 1, NULL, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+
+    okd_trust_bundle_free(chain);
+    okd_trust_bundle_free(cluster);
+    okd_trust_bundle_free(stale);
+    okd_trust_kubeconfig_free(kc);
+    free(a);
+    free(chain_pem);
+    free(ca_pem);
+}
+
 /* Writes `text` to OUT_DIR/name, indenting every line after the first by `indent` spaces. */
 static void write_indented(FILE *f, const char *text, int indent) {
     for (; *text; text++) {
@@ -643,6 +746,7 @@ int main(int argc, char **argv) {
     test_kubeconfig_and_verify(argv[1], argv[2]);
     test_diagnose(argv[1]);
     test_diagnose_with_system_roots(argv[1]);
+    test_diagnose_with_options(argv[1]);
     test_cluster(argv[1], argv[2]);
     printf("%d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;

@@ -8,6 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280;
 
+use super::Oid;
 use super::constraints::{self, NameConstraints};
 use super::syntax::{domain_name_valid, url_host};
 use super::tlv::{self, ExtResult, Reader};
@@ -293,7 +294,7 @@ pub(crate) struct Facts {
     pub(crate) name_constraints: Option<NameConstraints>,
     pub(crate) policies: Policies,
     /// Critical extensions Go does not handle (`UnhandledCriticalExtensions`).
-    pub(crate) unhandled_critical: Vec<ObjectIdentifier>,
+    pub(crate) unhandled_critical: Vec<Oid>,
 }
 
 /// The policy extensions, as Go keeps them for its policy validation. OIDs are the DER contents
@@ -368,7 +369,7 @@ impl Facts {
             unhandled = true;
         }
         if critical && unhandled {
-            self.unhandled_critical.push(*oid);
+            self.unhandled_critical.push(Oid::new(*oid));
         }
         Ok(())
     }
@@ -655,7 +656,7 @@ mod tests {
         let value = [0x30, 0x07, 0xa0, 0x02, 0x05, 0x00, 0x88, 0x01, 0x2a];
         assert_eq!(facts.subject_alt_names(&value), Ok(false));
         facts.absorb(&rfc5280::ID_CE_SUBJECT_ALT_NAME, true, &value).unwrap();
-        assert_eq!(facts.unhandled_critical, [rfc5280::ID_CE_SUBJECT_ALT_NAME]);
+        assert_eq!(facts.unhandled_critical, [Oid::SUBJECT_ALT_NAME]);
         // A constructed [2] is not a dNSName.
         assert_eq!(facts.subject_alt_names(&[0x30, 0x04, 0xa2, 0x02, 0x05, 0x00]), Ok(false));
     }
@@ -708,6 +709,6 @@ mod tests {
         facts.absorb(&unknown, false, &[0x05, 0x00]).unwrap();
         assert!(facts.unhandled_critical.is_empty());
         facts.absorb(&unknown, true, &[0x05, 0x00]).unwrap();
-        assert_eq!(facts.unhandled_critical, [unknown]);
+        assert_eq!(facts.unhandled_critical, [Oid::new(unknown)]);
     }
 }

@@ -15,6 +15,7 @@
 mod algorithm;
 mod constraints;
 mod ext;
+mod oid;
 mod parse;
 pub(crate) mod syntax;
 mod tlv;
@@ -30,6 +31,7 @@ use der::Decode as _;
 pub use algorithm::{EcCurve, HashAlgorithm, PublicKeyAlgorithm, SignatureAlgorithm};
 pub use constraints::{GeneralSubtrees, IpConstraint, NameConstraints};
 pub use ext::{BasicConstraints, ExtendedKeyUsage, KeyUsage, UnknownExtendedKeyUsage};
+pub use oid::{Oid, OidError};
 
 use crate::pem::{self, PemError};
 use crate::{Limits, Position, Timestamp};
@@ -92,7 +94,7 @@ pub enum CertError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Extension<'a> {
     /// The extension's OID.
-    pub oid: ObjectIdentifier,
+    pub oid: Oid,
     /// The `critical` flag.
     pub critical: bool,
     /// The contents of `extnValue` (the DER of the extension's own value).
@@ -376,7 +378,7 @@ impl Certificate {
     /// (Go ignores an extensions block there).
     pub fn extensions(&self) -> impl Iterator<Item = Extension<'_>> + '_ {
         self.0.layout.extensions.iter().map(|e| Extension {
-            oid: e.oid,
+            oid: Oid::new(e.oid),
             critical: e.critical,
             value: &self.0.der[e.value.clone()],
         })
@@ -385,13 +387,13 @@ impl Certificate {
     /// The first extension with `oid`, if any.
     ///
     /// ```
-    /// use const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME;
+    /// use okd_trust::cert::Oid;
     /// # let pem = rcgen::generate_simple_self_signed(vec!["api-int.example.com".into()]).unwrap().cert.pem();
     /// let cert = okd_trust::Certificate::from_pem(pem.as_bytes())?;
-    /// assert!(cert.extension(&ID_CE_SUBJECT_ALT_NAME).is_some());
+    /// assert!(cert.extension(&Oid::SUBJECT_ALT_NAME).is_some());
     /// # Ok::<(), okd_trust::cert::CertError>(())
     /// ```
-    pub fn extension(&self, oid: &ObjectIdentifier) -> Option<Extension<'_>> {
+    pub fn extension(&self, oid: &Oid) -> Option<Extension<'_>> {
         self.extensions().find(|e| e.oid == *oid)
     }
 
@@ -420,7 +422,7 @@ impl Certificate {
     /// `UnhandledCriticalExtensions`): unknown OIDs, Name Constraints with a subtree kind Go does
     /// not evaluate, and a Subject Alternative Name holding no DNS, email, IP or URI name. Go's
     /// verifier refuses a certificate in a chain with any.
-    pub fn unhandled_critical_extensions(&self) -> &[ObjectIdentifier] {
+    pub fn unhandled_critical_extensions(&self) -> &[Oid] {
         &self.0.facts.unhandled_critical
     }
 

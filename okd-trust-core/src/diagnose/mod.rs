@@ -116,11 +116,14 @@ impl CaFile {
 }
 
 impl DoctorInput {
-    /// No inputs yet; warn 30 days ahead.
+    /// How many days ahead expiry is reported unless the caller says otherwise.
+    pub const DEFAULT_WARN_DAYS: u32 = 30;
+
+    /// No inputs yet; warn [`DoctorInput::DEFAULT_WARN_DAYS`] ahead.
     pub fn new(at: Timestamp) -> Self {
         DoctorInput {
             at,
-            warn_days: 30,
+            warn_days: Self::DEFAULT_WARN_DAYS,
             server_name: None,
             kubeconfigs: Vec::new(),
             unloadable: Vec::new(),

@@ -28,8 +28,9 @@ pub struct KubeconfigRepair {
     pub added: Vec<CertSummary>,
     /// CAs the new bundle drops (expired ones only: the repair never drops a valid CA).
     pub removed: Vec<CertSummary>,
-    /// Whether a verified repair writes anything: false when the file already holds exactly the
-    /// new text, and always false for a refused repair (which writes nothing).
+    /// Whether the file would change: false when it already holds exactly the new text. A refused
+    /// repair writes nothing; there this says whether a change was needed (refused and unchanged:
+    /// the file already trusts exactly this bundle, which still fails the check).
     pub changed: bool,
     /// Verified, with the new text and the verdict that proved it; or refused, with why.
     pub outcome: RepairOutcome,
@@ -53,11 +54,13 @@ impl KubeconfigRepair {
         matches!(self.outcome, RepairOutcome::Verified { .. })
     }
 
-    /// The new bundle's verdict on the served chain that proved a verified repair; `None` when
-    /// no chain was given or the repair was refused.
-    pub fn verdict(&self) -> Option<&Verdict> {
+    /// The new bundle's verdict on the served chain, when it was checked: trusted for a verified
+    /// repair (the proof), untrusted for one refused as [`Refusal::StillUntrusted`]; `None` when
+    /// no chain was given or another check failed first.
+    pub fn verdict(&self) -> Option<Verdict> {
         match &self.outcome {
-            RepairOutcome::Verified { verdict, .. } => verdict.as_ref(),
+            RepairOutcome::Verified { verdict, .. } => verdict.clone(),
+            RepairOutcome::Refused(Refusal::StillUntrusted(untrusted)) => Some(Verdict::Untrusted(untrusted.clone())),
             RepairOutcome::Refused(_) => None,
         }
     }
@@ -89,7 +92,9 @@ impl KubeconfigRepair {
             "no serving chain given, so trust of api-int was not checked"
         };
         match &self.target {
-            RepairTarget::CaFile { .. } if !self.changed => format!("the CA file already holds exactly this bundle; {chain}"),
+            RepairTarget::CaFile { .. } if !self.changed => {
+                format!("the CA file already holds exactly this bundle; {chain}")
+            }
             RepairTarget::CaFile { .. } => format!("re-read as exactly the intended bundle; {chain}"),
             RepairTarget::Kubeconfig => format!("re-parsed and client-go validation clean; {chain}"),
         }
@@ -312,8 +317,11 @@ pub(super) fn kubeconfig(
 ) -> KubeconfigRepair {
     let current = kubeconfig.ca_bundle(cluster_name).ok().flatten().unwrap_or_default();
     let old_text = kubeconfig.text();
+    // Whether the new text differs from the old, once there is one.
+    let mut differs = None;
     let outcome = (|| {
         let (edit, reparsed) = kubeconfig.edit_ca_bundle(cluster_name, wanted).map_err(Refusal::EditRefused)?;
+        differs = Some(edit.text != old_text);
         // The edit's self-check already re-parsed the new text; parse it here only when it did not.
         let edited = reparsed.or_else(|| Kubeconfig::parse(edit.text.as_bytes()).ok()).ok_or(Refusal::ReparseFailed)?;
         // Verify before write means the written file must pass client-go's validation, whether the
@@ -325,7 +333,7 @@ pub(super) fn kubeconfig(
         let verdict = serving.prove(wanted, dialled.as_deref())?;
         Ok(RepairOutcome::Verified { new_text: edit.text, edited: Some(Box::new(edited)), verdict })
     })();
-    finish((index, source), RepairTarget::Kubeconfig, cluster_name, old_text, &current, wanted, outcome)
+    finish((index, source), RepairTarget::Kubeconfig, cluster_name, old_text, differs, &current, wanted, outcome)
 }
 
 /// The CA file `path` that kubeconfig `(index, source)` names: the kubeconfig stays as it is, and
@@ -343,6 +351,7 @@ pub(super) fn ca_file(
 ) -> KubeconfigRepair {
     let old_text = String::from_utf8_lossy(old).into_owned();
     let diff = current.diff(wanted);
+    let mut differs = None;
     let outcome = (|| {
         let new_text = if diff.is_unchanged() {
             // Nothing to add or drop: the file stays as it is, whatever its encoding.
@@ -364,11 +373,12 @@ pub(super) fn ca_file(
                 _ => return Err(Refusal::ReparseFailed),
             }
         };
+        differs = Some(new_text != old_text);
         let verdict = serving.prove(wanted, serving.server_name)?;
         Ok(RepairOutcome::Verified { new_text, edited: None, verdict })
     })();
     let target = RepairTarget::CaFile { path: path.to_owned() };
-    finish((index, source), target, cluster_name, old_text, current, wanted, outcome)
+    finish((index, source), target, cluster_name, old_text, differs, current, wanted, outcome)
 }
 
 fn finish(
@@ -376,13 +386,15 @@ fn finish(
     target: RepairTarget,
     cluster: &str,
     old_text: String,
+    differs: Option<bool>,
     current: &CaBundle,
     wanted: &CaBundle,
     outcome: Result<RepairOutcome, Refusal>,
 ) -> KubeconfigRepair {
     let diff = current.diff(wanted);
     let outcome = outcome.unwrap_or_else(RepairOutcome::Refused);
-    let changed = matches!(&outcome, RepairOutcome::Verified { new_text, .. } if *new_text != old_text);
+    // Refused before a new text was made: a change was needed when the bundle changes.
+    let changed = differs.unwrap_or(!diff.is_unchanged());
     KubeconfigRepair {
         kubeconfig: index,
         source: source.to_owned(),

@@ -27,11 +27,11 @@ use crate::{CaBundle, DocumentError, Limits, Position, go_base64};
 
 pub use edit::{CaEdit, EditError};
 pub use error::{CaDataProblem, KubeconfigError};
-pub(crate) use shared::CaDataCache;
 pub use model::{
     AuthInfo, AuthProviderConfig, Cluster, Config, Context, ExecConfig, ExecEnvVar, NamedAuthInfo, NamedCluster,
     NamedContext, NamedExtension, Preferences,
 };
+pub(crate) use shared::CaDataCache;
 pub use validate::ValidationError;
 
 /// The syntax a kubeconfig was written in.

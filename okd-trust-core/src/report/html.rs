@@ -50,7 +50,12 @@ pub fn html(diagnosis: &Diagnosis) -> String {
             escape(&repair.source),
             escape(&repair.cluster),
             escape(&repair.verification()),
-            escape(&repair.new_text().map(|new| diff(&repair.source, &repair.old_text, new).join("\n")).unwrap_or_default())
+            escape(
+                &repair
+                    .new_text()
+                    .map(|new| diff(&repair.source, &repair.old_text, new).join("\n"))
+                    .unwrap_or_default()
+            )
         );
     }
     if let Some(patch) = &plan.multus_patch {

@@ -8,7 +8,6 @@ use super::signature::{AwsLc, SignatureBackend, check_signature_from};
 use super::{Profile, Verdict, VerifyOptions, eku, hostname, name_constraints, policy, strict};
 use crate::Certificate;
 use crate::cert::{ExtendedKeyUsage, PublicKeyAlgorithm};
-use const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME;
 
 pub(super) fn verify(leaf: &Certificate, options: &VerifyOptions<'_>) -> Verdict {
     verify_with(&AwsLc, leaf, options)
@@ -295,7 +294,7 @@ fn potential_parents<'c>(pool: impl Iterator<Item = &'c Certificate>, child: &Ce
 
 /// Go's `alreadyInChain`: same subject, same key and the same SAN extension (or none on both).
 fn already_in_chain(candidate: &Certificate, chain: &[Certificate]) -> bool {
-    let san = |c: &Certificate| c.extension(&ID_CE_SUBJECT_ALT_NAME).map(|e| e.value.to_vec());
+    let san = |c: &Certificate| c.extension(&crate::cert::Oid::SUBJECT_ALT_NAME).map(|e| e.value.to_vec());
     chain.iter().any(|c| {
         c.raw_subject() == candidate.raw_subject() && c.spki_der() == candidate.spki_der() && san(c) == san(candidate)
     })

@@ -14,13 +14,14 @@
 
 use super::Failure;
 use crate::Certificate;
-use crate::cert::{ExtendedKeyUsage, KeyUsage, PublicKeyAlgorithm};
+use crate::cert::{ExtendedKeyUsage, KeyUsage, Oid, PublicKeyAlgorithm};
 
-use const_oid::db::rfc5280::{
-    ID_CE_AUTHORITY_KEY_IDENTIFIER as AUTHORITY_KEY_ID, ID_CE_BASIC_CONSTRAINTS as BASIC_CONSTRAINTS,
-    ID_CE_EXT_KEY_USAGE as EXTENDED_KEY_USAGE, ID_CE_NAME_CONSTRAINTS as NAME_CONSTRAINTS,
-    ID_CE_POLICY_CONSTRAINTS as POLICY_CONSTRAINTS, ID_CE_SUBJECT_ALT_NAME as SUBJECT_ALT_NAME,
-};
+const AUTHORITY_KEY_ID: Oid = Oid::AUTHORITY_KEY_IDENTIFIER;
+const BASIC_CONSTRAINTS: Oid = Oid::BASIC_CONSTRAINTS;
+const EXTENDED_KEY_USAGE: Oid = Oid::EXTENDED_KEY_USAGE;
+const NAME_CONSTRAINTS: Oid = Oid::NAME_CONSTRAINTS;
+const POLICY_CONSTRAINTS: Oid = Oid::POLICY_CONSTRAINTS;
+const SUBJECT_ALT_NAME: Oid = Oid::SUBJECT_ALT_NAME;
 
 /// DER of an empty Name (`SEQUENCE {}`).
 const EMPTY_NAME: &[u8] = &[0x30, 0x00];

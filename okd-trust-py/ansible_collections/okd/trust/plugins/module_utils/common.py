@@ -97,6 +97,15 @@ def verify_chain(bundle, serving_chain, server_name, at):
     return okd_trust.verify(serving_chain, bundle, server_name=server_name, at=at)
 
 
+def refuse(repair, label):
+    """Raises TrustError unless the repair may be applied: verified, or refused only because the
+    file, which already holds exactly this bundle, still does not verify the serving chain (then
+    nothing is written, and the verdict is reported)."""
+    if repair.verified or (repair.refusal == "still-untrusted" and not repair.changed):
+        return
+    raise TrustError("%s: refusing to write (%s): %s" % (label, repair.refusal, repair.verification))
+
+
 def repair_kubeconfig(text, label, wanted, cluster=None, state="union", prune_expired=False,
                       serving_chain=None, server_name=None, at=None):
     """The kubeconfig text trusting the new bundle, checked before anything may be written.
@@ -117,10 +126,9 @@ def repair_kubeconfig(text, label, wanted, cluster=None, state="union", prune_ex
                                              server_name=server_name, at=at, source=label)
     except okd_trust.Error as e:
         raise TrustError(describe_error(label, e))
-    if not repair.verified:
-        raise TrustError("%s: refusing to write (%s): %s" % (label, repair.refusal, repair.verification))
+    refuse(repair, label)
     return {
-        "text": repair.new_text,
+        "text": repair.new_text if repair.verified else repair.old_text,
         "changed": repair.changed,
         "cluster": cluster,
         "old_bundle": current,
@@ -160,8 +168,7 @@ def repair_ca_file(text, label, wanted, cluster=None, state="union", prune_expir
         bundle = new_bundle(current, wanted, state, prune_expired, at)
         repair = okd_trust.repair_ca_file(config, path, old, bundle, cluster=cluster, serving_chain=serving_chain,
                                           server_name=server_name, at=at)
-        if not repair.verified:
-            raise TrustError("%s: refusing to write %s (%s): %s" % (label, path, repair.refusal, repair.verification))
+        refuse(repair, "%s: %s" % (label, path))
     except okd_trust.Error as e:
         raise TrustError(describe_error(label, e))
     return {
