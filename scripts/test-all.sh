@@ -12,6 +12,9 @@ cargo fmt --all -- --check
 step "lint"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "public API against the committed listing (no dependency type in it)"
+bash scripts/api-check.sh
+
 step "headless Chromium for the HTML report tests (Debian's package)"
 bash scripts/chromium.sh
 

@@ -34,6 +34,7 @@ pub struct CaBundle {
 
 /// Something in a PEM bundle that Go's loader would skip without a word.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BundleWarning {
     /// Where the skipped block starts in the input (line and column).
     pub position: Position,
@@ -128,6 +129,7 @@ fn summary(warnings: &[BundleWarning]) -> String {
 
 /// What changed between two bundles, by fingerprint.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BundleDiff {
     /// In the newer bundle only, in its order.
     pub added: Vec<Certificate>,

@@ -44,12 +44,15 @@ pub mod report;
 mod time;
 pub mod verify;
 
-pub use bundle::{BundleDiff, BundleWarning, CaBundle};
+// The root holds the crate-wide types (the error, time, positions, limits) and the one main type
+// of each input module; everything else is named by its module (`bundle::BundleDiff`).
+pub use bundle::CaBundle;
 pub use cert::Certificate;
 pub use document::DocumentError;
 pub use error::{Error, ErrorKind};
 pub use kubeconfig::Kubeconfig;
 pub use limits::Limits;
+pub use manifest::Manifest;
 pub use position::{LineIndex, Position};
 pub use time::{Timestamp, TimestampError};
 

@@ -2,15 +2,17 @@
 
 /// Upper bounds on what one call will accept. Inputs beyond a bound are refused with an error
 /// naming the bound, so hostile input (billion laughs, deep nesting, huge bundles) costs little.
-/// Build one from the defaults (`Limits { max_pem_blocks: 16, ..Limits::default() }`), so that
-/// limits added later keep their default.
+/// Start from the defaults and set what you need, so that limits added later keep their default
+/// (the struct is `#[non_exhaustive]`: it grows without breaking callers).
 ///
 /// ```
 /// use okd_trust::Limits;
-/// let tight = Limits { max_pem_blocks: 16, ..Limits::default() };
+/// let mut tight = Limits::default();
+/// tight.max_pem_blocks = 16;
 /// assert!(tight.max_input_bytes > 0);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Largest input accepted, in bytes (kubeconfig, manifest or PEM text).
     pub max_input_bytes: usize,

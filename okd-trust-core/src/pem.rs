@@ -42,6 +42,7 @@ const GO_STD_BASE64: GeneralPurpose = GeneralPurpose::new(
 
 /// One decoded PEM block.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Block {
     /// The label between `BEGIN ` and the dashes, e.g. `CERTIFICATE`.
     pub label: String,
@@ -57,6 +58,7 @@ pub struct Block {
 
 /// A BEGIN or END marker that did not yield a block, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Skipped {
     /// The label of the BEGIN line, when one was found.
     pub label: Option<String>,

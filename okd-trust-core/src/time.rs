@@ -27,6 +27,7 @@ pub struct Timestamp {
 /// A time string that is not RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not an RFC 3339 time (expected e.g. 2024-04-18T09:30:00Z): {input:?}")]
+#[non_exhaustive]
 pub struct TimestampError {
     /// The text that was given.
     pub input: String,

@@ -183,7 +183,8 @@ fn truncated_der_is_an_error_with_position_never_a_panic() {
 #[test]
 fn size_limit_and_pem_entry_point() {
     let signer = okd::lb_signer();
-    let limits = Limits { max_der_bytes: 100, ..Limits::default() };
+    let mut limits = Limits::default();
+    limits.max_der_bytes = 100;
     assert!(matches!(Certificate::from_der_with_limits(signer.der(), &limits), Err(CertError::TooLarge { .. })));
     let text = format!("junk\n{}", signer.pem());
     let cert = Certificate::from_pem(text.as_bytes()).unwrap();

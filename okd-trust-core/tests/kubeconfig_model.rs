@@ -282,7 +282,8 @@ fn hostile_inputs_fail_fast_with_typed_errors() {
     let err = Kubeconfig::parse(b"clusters: [\n  {name: a\n").unwrap_err();
     assert!(matches!(err, KubeconfigError::Document(DocumentError::Syntax { .. })), "{err:?}");
 
-    let tight = Limits { max_input_bytes: 8, ..Limits::default() };
+    let mut tight = Limits::default();
+    tight.max_input_bytes = 8;
     let err = Kubeconfig::parse_with_limits(b"kind: Config\n", &tight).unwrap_err();
     assert!(matches!(err, KubeconfigError::Document(DocumentError::TooLarge { size: 13, limit: 8 })));
 

@@ -167,7 +167,8 @@ fn without_expired_drops_only_the_past() {
 #[test]
 fn block_budget_is_enforced() {
     let text = okd::server_ca_bundle_pem();
-    let limits = Limits { max_pem_blocks: 3, ..Limits::default() };
+    let mut limits = Limits::default();
+    limits.max_pem_blocks = 3;
     match CaBundle::from_pem_with_limits(text.as_bytes(), &limits) {
         Err(BundleError::Pem(e)) => assert!(e.to_string().contains("more than 3 PEM blocks"), "{e}"),
         other => panic!("{other:?}"),

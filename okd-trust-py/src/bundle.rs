@@ -42,7 +42,7 @@ impl PyBundleWarning {
 /// What changes from one bundle to another, by fingerprint.
 #[pyclass(frozen, module = "okd_trust", name = "BundleDiff")]
 pub(crate) struct PyBundleDiff {
-    inner: okd_trust::BundleDiff,
+    inner: okd_trust::bundle::BundleDiff,
 }
 
 #[pymethods]

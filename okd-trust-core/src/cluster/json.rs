@@ -43,7 +43,7 @@ use serde_json::{Value, json};
 use super::model::ClusterReport;
 use crate::cert::colon_hex;
 
-/// The version of the JSON schema [`json`] writes.
+/// The version of the JSON schema [`json()`] writes.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The report as JSON (schema above), pretty-printed.

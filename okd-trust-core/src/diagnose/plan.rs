@@ -87,20 +87,18 @@ pub(super) fn plan(input: &DoctorInput, nodes: &[NodeTrust<'_>], fleet: &FleetCa
         };
         plan.kubeconfigs.push(repair);
     }
-    if let Some(multus) = &input.multus_ca {
-        if let Ok(wanted) = repair::repaired_bundle(Some(&multus.value), &cluster, BundlePolicy::Union, Some(input.at))
-            && !multus.value.diff(&wanted).is_unchanged()
-        {
-            let patch = serde_json::json!({ "data": { "ca.crt": wanted.to_pem() } }).to_string();
-            plan.multus_patch = Some(ConfigMapPatch {
-                target: "openshift-multus/kube-root-ca.crt".into(),
-                patch,
-                note:
-                    "a stopgap: kube-controller-manager republishes kube-root-ca.crt from its service-account CA and \
+    if let Some(multus) = &input.multus_ca
+        && let Ok(wanted) = repair::repaired_bundle(Some(&multus.value), &cluster, BundlePolicy::Union, Some(input.at))
+        && !multus.value.diff(&wanted).is_unchanged()
+    {
+        let patch = serde_json::json!({ "data": { "ca.crt": wanted.to_pem() } }).to_string();
+        plan.multus_patch = Some(ConfigMapPatch {
+            target: "openshift-multus/kube-root-ca.crt".into(),
+            patch,
+            note: "a stopgap: kube-controller-manager republishes kube-root-ca.crt from its service-account CA and \
                        will overwrite this patch; the lasting fix is the cluster's own CA propagation (4.15.10+)"
-                        .into(),
-            });
-        }
+                .into(),
+        });
     }
     if !plan.kubeconfigs.is_empty() {
         plan.actions.push(Action {

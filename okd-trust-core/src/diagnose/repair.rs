@@ -2,6 +2,7 @@
 //! and the checks it must pass before anyone may write it — with a typed outcome that says which.
 
 use super::node::{summaries, verify_chain};
+use crate::bundle::BundleDiff;
 use crate::kubeconfig::{EditError, ValidationError};
 use crate::verify::{CertSummary, SignatureCache, Untrusted, Verdict};
 use crate::{CaBundle, Certificate, Error, ErrorKind, Kubeconfig, Timestamp};
@@ -60,7 +61,9 @@ impl KubeconfigRepair {
     pub fn verdict(&self) -> Option<Verdict> {
         match &self.outcome {
             RepairOutcome::Verified { verdict, .. } => verdict.clone(),
-            RepairOutcome::Refused(Refusal::StillUntrusted(untrusted)) => Some(Verdict::Untrusted(untrusted.clone())),
+            RepairOutcome::Refused(Refusal::StillUntrusted(untrusted)) => {
+                Some(Verdict::Untrusted((**untrusted).clone()))
+            }
             RepairOutcome::Refused(_) => None,
         }
     }
@@ -144,7 +147,7 @@ pub enum Refusal {
     ValidationFailed(ValidationError),
     /// The new bundle still does not verify what api-int serves.
     #[error("the union bundle still does not verify what api-int serves, so the fix is withheld: {}", .0.failure)]
-    StillUntrusted(Untrusted),
+    StillUntrusted(Box<Untrusted>),
 }
 
 impl Refusal {
@@ -299,7 +302,7 @@ impl Serving<'_> {
     /// The new bundle's verdict on the served chain: `Ok(None)` when no chain was given.
     fn prove(&self, bundle: &CaBundle, server_name: Option<&str>) -> Result<Option<Verdict>, Refusal> {
         match self.chain.and_then(|chain| verify_chain(chain, bundle, server_name, self.at, self.cache)) {
-            Some(Verdict::Untrusted(reason)) => Err(Refusal::StillUntrusted(reason)),
+            Some(Verdict::Untrusted(reason)) => Err(Refusal::StillUntrusted(Box::new(reason))),
             verdict => Ok(verdict),
         }
     }
@@ -333,7 +336,7 @@ pub(super) fn kubeconfig(
         let verdict = serving.prove(wanted, dialled.as_deref())?;
         Ok(RepairOutcome::Verified { new_text: edit.text, edited: Some(Box::new(edited)), verdict })
     })();
-    finish((index, source), RepairTarget::Kubeconfig, cluster_name, old_text, differs, &current, wanted, outcome)
+    finish((index, source), RepairTarget::Kubeconfig, cluster_name, old_text, differs, current.diff(wanted), outcome)
 }
 
 /// The CA file `path` that kubeconfig `(index, source)` names: the kubeconfig stays as it is, and
@@ -378,7 +381,7 @@ pub(super) fn ca_file(
         Ok(RepairOutcome::Verified { new_text, edited: None, verdict })
     })();
     let target = RepairTarget::CaFile { path: path.to_owned() };
-    finish((index, source), target, cluster_name, old_text, differs, current, wanted, outcome)
+    finish((index, source), target, cluster_name, old_text, differs, diff, outcome)
 }
 
 fn finish(
@@ -387,11 +390,9 @@ fn finish(
     cluster: &str,
     old_text: String,
     differs: Option<bool>,
-    current: &CaBundle,
-    wanted: &CaBundle,
+    diff: BundleDiff,
     outcome: Result<RepairOutcome, Refusal>,
 ) -> KubeconfigRepair {
-    let diff = current.diff(wanted);
     let outcome = outcome.unwrap_or_else(RepairOutcome::Refused);
     // Refused before a new text was made: a change was needed when the bundle changes.
     let changed = differs.unwrap_or(!diff.is_unchanged());

@@ -14,7 +14,7 @@
 
 mod edit;
 mod error;
-pub mod model;
+mod model;
 mod shared;
 mod validate;
 

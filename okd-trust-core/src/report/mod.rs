@@ -1,4 +1,4 @@
-//! Renderers of a [`Diagnosis`]: human text, versioned JSON, and Prometheus text exposition.
+//! Renderers of a [`Diagnosis`](crate::diagnose::Diagnosis): human text, versioned JSON, and Prometheus text exposition.
 //!
 //! Each renderer is a pure function of the diagnosis (which carries its own `at`), so the same
 //! diagnosis always renders to the same bytes.

@@ -77,6 +77,7 @@ impl std::str::FromStr for Profile {
 
 /// Bounds on the work one verification may do, so hostile chains finish fast.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Budget {
     /// Candidate issuers considered (each costs a signature check) before giving up. Go allows 100.
     pub max_signature_checks: usize,
