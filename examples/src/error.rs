@@ -4,8 +4,7 @@ use std::io;
 use std::path::PathBuf;
 
 use okd_trust::bundle::BundleError;
-use okd_trust::cert::CertError;
-use okd_trust::pem::PemError;
+use okd_trust::cert::ChainError;
 
 /// Bad input or a broken output stream: the command could not decide anything.
 #[derive(Debug, thiserror::Error)]
@@ -30,16 +29,6 @@ pub(crate) enum CliError {
         /// The core's reason.
         source: BundleError,
     },
-    /// The PEM text of a chain exceeds a limit.
-    #[error("{option} {}: {source}", path.display())]
-    Pem {
-        /// The option that named the file.
-        option: &'static str,
-        /// The path given.
-        path: PathBuf,
-        /// The core's reason.
-        source: PemError,
-    },
     /// A chain holds no certificate at all.
     #[error("{option} {}: no CERTIFICATE block found (expected PEM, e.g. `openssl s_client -showcerts` output)", path.display())]
     NoCertificate {
@@ -48,35 +37,15 @@ pub(crate) enum CliError {
         /// The path given.
         path: PathBuf,
     },
-    /// A served chain holds PEM text that starts a block but does not decode.
-    #[error(
-        "{option} {}: line {line}: damaged PEM block ({reason}); a served chain is read whole or not at all, \
-         since skipping a block would judge a different chain",
-        path.display()
-    )]
-    DamagedBlock {
+    /// A served chain that is not one: damaged, unparseable, empty or over a limit.
+    #[error("{option} {}: {source}", path.display())]
+    Chain {
         /// The option that named the file.
         option: &'static str,
         /// The path given.
         path: PathBuf,
-        /// 1-based line where the damaged block starts.
-        line: usize,
-        /// Why it does not decode.
-        reason: String,
-    },
-    /// A certificate of a served chain does not parse; Go's TLS client would abort the handshake.
-    #[error("{option} {}: certificate {index} (at line {line}) cannot be parsed: {source}", path.display())]
-    Certificate {
-        /// The option that named the file.
-        option: &'static str,
-        /// The path given.
-        path: PathBuf,
-        /// 0 for the leaf, 1 for the next certificate, and so on.
-        index: usize,
-        /// 1-based line of the block's BEGIN line.
-        line: usize,
         /// The core's reason.
-        source: CertError,
+        source: Box<ChainError>,
     },
     /// The x509-limbo suite on standard input is not valid suite JSON.
     #[error("standard input is not an x509-limbo suite: {0}")]

@@ -7,8 +7,8 @@ use std::os::unix::fs::{FileTypeExt as _, OpenOptionsExt as _};
 use std::path::Path;
 use std::time::SystemTime;
 
-use okd_trust::pem;
-use okd_trust::{CaBundle, Certificate, Limits, LineIndex, Timestamp};
+use okd_trust::cert::ServedChain;
+use okd_trust::{CaBundle, Certificate, Limits, Timestamp};
 
 use crate::error::CliError;
 
@@ -103,42 +103,21 @@ pub(crate) fn bundle(option: &'static str, path: &Path) -> Result<CaBundle, CliE
 /// Unlike a CA bundle, a certificate that does not parse is an error, not a warning: Go's TLS
 /// client aborts the handshake on it, and skipping the leaf would verify the wrong certificate.
 pub(crate) fn chain(option: &'static str, path: &Path) -> Result<Vec<Certificate>, CliError> {
-    let bytes = read(option, path)?;
-    let limits = Limits::default();
-    let scan = pem::scan(&bytes, &limits).map_err(|source| CliError::Pem { option, path: path.to_owned(), source })?;
-    // Positions come from one index of the text: recounting lines from the start for every block
-    // made a large chain quadratic.
-    let lines = LineIndex::new(&bytes);
-    // A damaged block is an error, not a warning: skipping it would judge a shorter chain — with a
-    // corrupt leaf, the CA itself, which verifies.
-    if let Some(offset) = scan.first_undecoded_begin(&bytes) {
-        let reason = scan.skipped.iter().find(|s| s.span.start == offset).map_or_else(
-            || "no END line of its own, or a body that does not decode".to_owned(),
-            |s| s.reason.to_string(),
-        );
-        return Err(CliError::DamagedBlock {
-            option,
-            path: path.to_owned(),
-            line: lines.position(offset).line,
-            reason,
-        });
+    chain_from(option, path, &read(option, path)?)
+}
+
+/// A served chain from bytes already read: the core reads it strictly (see
+/// [`ServedChain`]); blocks of other kinds are named on stderr.
+pub(crate) fn chain_from(option: &'static str, path: &Path, bytes: &[u8]) -> Result<Vec<Certificate>, CliError> {
+    let chain = ServedChain::from_pem(bytes, &Limits::default()).map_err(|source| CliError::Chain {
+        option,
+        path: path.to_owned(),
+        source,
+    })?;
+    for (at, label) in &chain.skipped {
+        eprintln!("okd-trust: warning: {option} {}: {at}: {label} block skipped", path.display());
     }
-    let mut certs = Vec::new();
-    for block in &scan.blocks {
-        let at = lines.position(block.span.start);
-        if block.label != "CERTIFICATE" {
-            eprintln!("okd-trust: warning: {option} {}: {at}: {} block skipped", path.display(), block.label);
-            continue;
-        }
-        let cert = Certificate::from_der_with_limits(&block.contents, &limits).map_err(|source| {
-            CliError::Certificate { option, path: path.to_owned(), index: certs.len(), line: at.line, source }
-        })?;
-        certs.push(cert);
-    }
-    if certs.is_empty() {
-        return Err(CliError::NoCertificate { option, path: path.to_owned() });
-    }
-    Ok(certs)
+    Ok(chain.certificates)
 }
 
 /// The current time, read from the system clock.

@@ -1,7 +1,7 @@
 //! The crate-wide error: every module's error, for callers who want one type.
 
 use crate::bundle::BundleError;
-use crate::cert::CertError;
+use crate::cert::{CertError, ChainError};
 use crate::diagnose::BundlePolicyError;
 use crate::input::InputError;
 use crate::kubeconfig::{EditError, KubeconfigError};
@@ -19,6 +19,9 @@ pub enum Error {
     /// Certificate decoding.
     #[error(transparent)]
     Certificate(#[from] CertError),
+    /// Served-chain reading.
+    #[error(transparent)]
+    Chain(#[from] ChainError),
     /// CA bundle loading.
     #[error(transparent)]
     Bundle(#[from] BundleError),
@@ -96,6 +99,9 @@ impl Error {
         match self {
             Error::Pem(e) => pem_kind(e),
             Error::Certificate(e) => cert_kind(e),
+            Error::Chain(ChainError::Pem(e)) => pem_kind(e),
+            Error::Chain(ChainError::Certificate { source, .. }) => cert_kind(source),
+            Error::Chain(_) => ErrorKind::Parse,
             Error::Bundle(e) => bundle_kind(e),
             Error::Document(e) => document_kind(e),
             Error::Kubeconfig(e) => kubeconfig_kind(e),
@@ -120,6 +126,10 @@ impl Error {
         match self {
             Error::Pem(e) => pem_position(e),
             Error::Certificate(e) => cert_position(e),
+            Error::Chain(ChainError::DamagedBlock { position, .. } | ChainError::Certificate { position, .. }) => {
+                Some(*position)
+            }
+            Error::Chain(_) => None,
             Error::Bundle(e) => bundle_position(e),
             Error::Document(e) => e.position(),
             Error::Kubeconfig(e) => e.position(),

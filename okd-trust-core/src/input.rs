@@ -95,19 +95,25 @@ pub fn detect_with_limits(label: &str, bytes: &[u8], limits: &Limits) -> Result<
     let has_pem = text.contains("-----BEGIN ");
     // The first document decides what the input is (a kubeconfig is read like client-go reads it:
     // the first document only); a manifest reader then insists on exactly one.
+    // The document is parsed once and handed to the reader of the kind it turns out to be.
     let found = match document::parse_first(bytes, limits) {
         Ok(doc) => match &doc.root {
             Some(root @ Node { kind: Kind::Mapping(_), .. }) => {
                 let kind = root.get("kind").and_then(Node::as_str).unwrap_or_default();
                 if kind == "Config" || (kind.is_empty() && root.get("clusters").is_some()) {
-                    return Kubeconfig::parse_with_limits(bytes, limits)
+                    return Kubeconfig::from_document(doc)
                         .map(|config| Detected::Kubeconfig(Box::new(config)))
                         .map_err(|e| invalid("kubeconfig", e.into()).into());
                 }
                 if matches!(kind, "ConfigMap" | "Secret") || kind.ends_with("List") {
-                    return manifest::parse_with_limits(bytes, limits)
-                        .map(Detected::Manifests)
-                        .map_err(|e| invalid("manifest", e.into()).into());
+                    // Exactly one document: a stream of several is refused, with the place of the
+                    // second, by the reader that reads them all (only on this error path).
+                    let read = if doc.more_documents {
+                        manifest::parse_with_limits(bytes, limits)
+                    } else {
+                        manifest::from_document(&doc)
+                    };
+                    return read.map(Detected::Manifests).map_err(|e| invalid("manifest", e.into()).into());
                 }
                 if kind.is_empty() {
                     "a YAML/JSON mapping without `kind`".to_owned()

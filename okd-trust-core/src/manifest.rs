@@ -149,7 +149,13 @@ pub fn parse(input: &[u8]) -> Result<Vec<Manifest>, ManifestError> {
 
 /// [`parse`] within explicit limits.
 pub fn parse_with_limits(input: &[u8], limits: &Limits) -> Result<Vec<Manifest>, ManifestError> {
-    let document = document::parse(input, limits)?;
+    from_document(&document::parse(input, limits)?)
+}
+
+/// The ConfigMaps and Secrets of one document already read: input detection parses once and
+/// hands the document over. A document followed by another is the caller's to refuse (see
+/// `Document::more_documents`).
+pub(crate) fn from_document(document: &Document) -> Result<Vec<Manifest>, ManifestError> {
     let root = document.root.as_ref().ok_or(ManifestError::Empty)?;
     let kind = root.get("kind").and_then(Node::as_str).unwrap_or_default();
     if kind == "List" || kind.ends_with("List") {
@@ -158,12 +164,12 @@ pub fn parse_with_limits(input: &[u8], limits: &Limits) -> Result<Vec<Manifest>,
         for item in items {
             let item_kind = item.get("kind").and_then(Node::as_str).unwrap_or_default();
             if matches!(item_kind, "ConfigMap" | "Secret") {
-                out.push(read_object(&document, item)?);
+                out.push(read_object(document, item)?);
             }
         }
         return Ok(out);
     }
-    Ok(vec![read_object(&document, root)?])
+    Ok(vec![read_object(document, root)?])
 }
 
 #[derive(Deserialize)]

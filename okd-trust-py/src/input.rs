@@ -1,9 +1,10 @@
 //! Python values to core inputs: certificates, bundles, kubeconfigs and Secrets from the binding's
 //! own objects or any content the core's input detection reads.
 
+use okd_trust::cert::ServedChain;
 use okd_trust::input::{Detected, InputError};
 use okd_trust::manifest::Manifest;
-use okd_trust::{CaBundle, Certificate, Kubeconfig};
+use okd_trust::{CaBundle, Certificate, Kubeconfig, Limits};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
@@ -21,9 +22,11 @@ pub(crate) fn certificates(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str)
         return Ok(bundle.get().inner.as_slice().to_vec());
     }
     if convert::is_content(value) {
+        // A served chain is read whole or not at all (the core's reader): a damaged leaf skipped
+        // would leave the intermediate alone, which verifies.
         let bytes = bytes_of(value, what)?;
-        let bundle = CaBundle::from_pem(&bytes).map_err(|e| convert::error(py, e))?;
-        return Ok(bundle.as_slice().to_vec());
+        let chain = ServedChain::from_pem(&bytes, &Limits::default()).map_err(|e| convert::error(py, e))?;
+        return Ok(chain.certificates);
     }
     let mut certs = Vec::new();
     let items = value.try_iter().map_err(|_| {

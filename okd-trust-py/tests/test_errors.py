@@ -117,3 +117,16 @@ def test_garbage_never_crashes(data):
             parse(data)
         except okd_trust.Error:
             pass
+
+
+def test_a_damaged_served_chain_is_an_error_never_a_shorter_chain():
+    # The leaf's body damaged: skipping it, as a CA bundle loader would, leaves the intermediate
+    # alone, which the cluster's CAs verify. A served chain is read whole or not at all.
+    damaged = examples.API_INT_SERVING_CHAIN.replace("MII", "M!I", 1)
+    with pytest.raises(okd_trust.ParseError, match="damaged PEM block") as info:
+        okd_trust.verify(damaged, examples.CLUSTER_CA_BUNDLE, at=examples.EXAMPLE_AT)
+    assert info.value.line == 1
+    with pytest.raises(okd_trust.ParseError, match="damaged PEM block"):
+        okd_trust.diagnose({"/var/lib/kubelet/kubeconfig": examples.NODE_KUBECONFIG},
+                           cluster_cas={"ca": examples.CLUSTER_CA_BUNDLE}, serving_chain=damaged,
+                           at=examples.EXAMPLE_AT)

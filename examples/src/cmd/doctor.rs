@@ -237,6 +237,11 @@ fn lock_kubeconfigs(paths: &[PathBuf]) -> Result<Vec<Locked>, CliError> {
 /// Reads any supported file as a CA bundle.
 fn read_bundle(option: &'static str, path: &Path) -> Result<CaBundle, CliError> {
     let (_, detected) = read_detected(option, path)?;
+    bundle_of(option, path, &detected)
+}
+
+/// The CA bundle an input holds; an input that holds none is an error naming it.
+fn bundle_of(option: &'static str, path: &Path, detected: &Detected) -> Result<CaBundle, CliError> {
     detected.ca_bundle().map_err(|source| CliError::Input { option, source })?.ok_or(CliError::Missing {
         option,
         path: path.to_owned(),
@@ -307,11 +312,12 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Held), CliError> {
         input.cluster_cas.push(Labelled::new(label(path), read_bundle("--cluster-ca", path)?));
     }
     if let Some(path) = &args.serving_chain {
-        let (_, detected) = read_detected("--serving-chain", path)?;
+        let option = "--serving-chain";
+        let (bytes, detected) = read_detected(option, path)?;
         let chain = match &detected {
-            // Keep the strict, ordered reading of a served chain (a certificate that fails to parse is an error).
-            Detected::Pem(_) => input::chain("--serving-chain", path)?,
-            Detected::Manifests(_) => read_bundle("--serving-chain", path)?.iter().cloned().collect(),
+            // The same bytes read strictly: a served chain is read whole or not at all.
+            Detected::Pem(_) => input::chain_from(option, path, &bytes)?,
+            Detected::Manifests(_) => bundle_of(option, path, &detected)?.iter().cloned().collect(),
             // catch-all: any other kind is the wrong input here, named by the core's kind_name.
             _ => {
                 return Err(CliError::WrongKind {

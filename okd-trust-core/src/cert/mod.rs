@@ -13,6 +13,7 @@
 //! an explicitly encoded `cA FALSE`, unknown critical extensions (the verifier rejects those).
 
 mod algorithm;
+mod chain;
 mod constraints;
 mod ext;
 mod oid;
@@ -29,6 +30,7 @@ use const_oid::ObjectIdentifier;
 use der::Decode as _;
 
 pub use algorithm::{EcCurve, HashAlgorithm, PublicKeyAlgorithm, SignatureAlgorithm};
+pub use chain::{ChainError, ServedChain};
 pub use constraints::{GeneralSubtrees, IpConstraint, NameConstraints};
 pub use ext::{BasicConstraints, ExtendedKeyUsage, KeyUsage, UnknownExtendedKeyUsage};
 pub use oid::{Oid, OidError};

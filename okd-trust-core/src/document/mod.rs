@@ -249,6 +249,9 @@ pub(crate) struct Document {
     pub(crate) utf16: bool,
     pub(crate) text: String,
     pub(crate) root: Option<Node>,
+    /// Another document follows the first (read with [`parse_first`], which stops there): a
+    /// reader that wants exactly one refuses it ([`parse`] would have).
+    pub(crate) more_documents: bool,
 }
 
 impl Document {
@@ -323,11 +326,12 @@ fn parse_documents(input: &[u8], limits: &Limits, documents: Documents) -> Resul
             position: Position::in_text(text.as_bytes(), at).shifted(bom_len),
         });
     }
-    let root = build(&text, limits, documents)?.map(|mut root| {
+    let (root, more_documents) = build(&text, limits, documents)?;
+    let root = root.map(|mut root| {
         root.start = root.start.min(text.len());
         root
     });
-    Ok(Document { bom_len, utf16: utf16.is_some(), text, root })
+    Ok(Document { bom_len, utf16: utf16.is_some(), text, root, more_documents })
 }
 
 /// The offset of the first character YAML does not allow anywhere (Go's reader refuses the whole
@@ -349,21 +353,22 @@ fn first_control(text: &str) -> Option<usize> {
     }
 }
 
-/// The root node of `text`, parsed with its long values cut short where that is safe.
-fn build(text: &str, limits: &Limits, documents: Documents) -> Result<Option<Node>, DocumentError> {
+/// The root node of `text`, parsed with its long values cut short where that is safe, and
+/// whether another document follows (read only with [`Documents::First`], which stops there).
+fn build(text: &str, limits: &Limits, documents: Documents) -> Result<(Option<Node>, bool), DocumentError> {
     if let Some(shortened) = Shortened::new(text)
-        && let Ok(root) = Builder::new(&shortened.text, limits, documents).run()
+        && let Ok((root, more)) = Builder::new(&shortened.text, limits, documents).run_counting()
         && let Some(root) = shortened.restore(root, text)
     {
-        return Ok(root);
+        return Ok((root, more));
     }
-    match Builder::new(text, limits, documents).run() {
+    match Builder::new(text, limits, documents).run_counting() {
         // Go's reader takes a tab after a flow `:` as a separator (JSON written with tabs);
         // saphyr does not. The same text with such tabs as spaces has the same offsets.
         Err(DocumentError::Syntax { message, .. })
             if message.contains("valid YAML whitespace") && text.contains(":\t") =>
         {
-            Builder::new(&text.replace(":\t", ": "), limits, documents).run()
+            Builder::new(&text.replace(":\t", ": "), limits, documents).run_counting()
         }
         other => other,
     }
@@ -380,6 +385,8 @@ struct Builder<'a> {
     aliases: usize,
     alias_bytes: usize,
     documents: usize,
+    /// A second document starts after the first (seen only in `Documents::First`).
+    more_documents: bool,
     root: Option<Node>,
 }
 
@@ -396,6 +403,7 @@ impl<'a> Builder<'a> {
             aliases: 0,
             alias_bytes: 0,
             documents: 0,
+            more_documents: false,
             root: None,
         }
     }
@@ -404,7 +412,13 @@ impl<'a> Builder<'a> {
         Position::in_text(self.text.as_bytes(), byte)
     }
 
+    #[cfg(test)]
     fn run(self) -> Result<Option<Node>, DocumentError> {
+        self.run_counting().map(|(root, _)| root)
+    }
+
+    /// The root node, and whether a second document follows the first.
+    fn run_counting(self) -> Result<(Option<Node>, bool), DocumentError> {
         let text = self.text;
         match AsciiInput::new(text) {
             Some(input) => self.feed(Parser::new(input)),
@@ -412,7 +426,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn feed<T: Input>(mut self, mut parser: Parser<'a, T>) -> Result<Option<Node>, DocumentError> {
+    fn feed<T: Input>(mut self, mut parser: Parser<'a, T>) -> Result<(Option<Node>, bool), DocumentError> {
         while let Some(next) = parser.next_event() {
             let (event, span) = next.map_err(|e| {
                 let position = self.position(self.offsets.byte(e.marker().index()));
@@ -427,7 +441,7 @@ impl<'a> Builder<'a> {
                 break;
             }
         }
-        Ok(self.root)
+        Ok((self.root, self.more_documents))
     }
 
     fn node(&self, kind: Kind, span: Span, anchor: usize, tag: Option<Cow<'_, Tag>>) -> Node {
@@ -451,7 +465,10 @@ impl<'a> Builder<'a> {
                 if self.documents > 1 {
                     return match self.documents_allowed {
                         // Stop before the parser reads on: Go never looks at what follows.
-                        Documents::First => Ok(true),
+                        Documents::First => {
+                            self.more_documents = true;
+                            Ok(true)
+                        }
                         Documents::One => Err(DocumentError::MultipleDocuments { position: self.position(here) }),
                     };
                 }

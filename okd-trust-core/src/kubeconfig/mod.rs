@@ -103,7 +103,12 @@ impl Kubeconfig {
     /// Parses a kubeconfig within explicit limits.
     pub fn parse_with_limits(input: &[u8], limits: &Limits) -> Result<Self, KubeconfigError> {
         // Only the first document counts: client-go never reads past it.
-        let document = document::parse_first(input, limits)?;
+        Self::from_document(document::parse_first(input, limits)?)
+    }
+
+    /// The kubeconfig in a document already read (with [`document::parse_first`]): input
+    /// detection parses once and hands the document over.
+    pub(crate) fn from_document(document: Document) -> Result<Self, KubeconfigError> {
         let format = match document.text.trim_start().as_bytes().first() {
             Some(b'{') => Format::Json,
             _ => Format::Yaml,
