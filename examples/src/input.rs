@@ -112,7 +112,7 @@ pub(crate) fn chain_from(option: &'static str, path: &Path, bytes: &[u8]) -> Res
     let chain = ServedChain::from_pem(bytes, &Limits::default()).map_err(|source| CliError::Chain {
         option,
         path: path.to_owned(),
-        source,
+        source: Box::new(source),
     })?;
     for (at, label) in &chain.skipped {
         eprintln!("okd-trust: warning: {option} {}: {at}: {label} block skipped", path.display());
