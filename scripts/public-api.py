@@ -169,7 +169,8 @@ class Api:
                 params.append(p["name"])
             elif "type" in kind:
                 b = self.bounds(kind["type"].get("bounds", []))
-                params.append(p["name"] + (": " + b if b else ""))
+                default = kind["type"].get("default")
+                params.append(p["name"] + (": " + b if b else "") + (" = " + self.ty(default) if default else ""))
             elif "const" in kind:
                 params.append("const %s: %s" % (p["name"], self.ty(kind["const"]["type"])))
         return "<%s>" % ", ".join(params) if params else ""

@@ -105,7 +105,7 @@ fn the_incident_is_broken_names_the_rekeyed_signer_and_multus_and_gives_a_patch_
     let multus = untrusted.iter().find(|f| f.source == "openshift-multus/kube-root-ca.crt[ca.crt]").unwrap();
     assert!(multus.message.contains("multus"), "{}", multus.message);
     assert!(multus.message.contains(&rekey.api_int_host));
-    let detail = |name: &str| multus.evidence.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let detail = |name: &str| multus.details.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     assert_eq!(detail("patch verified").as_deref(), Some("true"));
     let fix = detail("fix").expect("a patch");
     assert!(fix.starts_with("oc patch configmap -n openshift-multus kube-root-ca.crt --type merge -p '"), "{fix}");
@@ -154,7 +154,7 @@ fn a_node_kubeconfig_with_the_old_key_is_untrusted_and_one_with_both_keys_is_tru
     assert_eq!(edge("/var/lib/kubelet/kubeconfig").server_name.as_deref(), Some(rekey.api_int_host.as_str()));
     assert!(report.findings.iter().any(|f| f.code == Code::BundleUntrustedEndpoint
         && f.source == "/etc/kubernetes/kubeconfig[local]"
-        && f.evidence.iter().any(|(n, v)| n == "fix" && v.contains("okd-trust doctor --fix"))));
+        && f.details.iter().any(|(n, v)| n == "fix" && v.contains("okd-trust doctor --fix"))));
     assert!(!report.not_seen.iter().any(|s| s.contains("node kubeconfigs")));
 }
 
@@ -175,7 +175,7 @@ fn legacy_signer_types_put_the_cluster_at_risk_before_the_upgrade() {
         .expect("the lb signer's pre-upgrade finding");
     assert_eq!(risk.severity, Severity::Warning);
     assert!(risk.message.contains("4.15.10"), "{}", risk.message);
-    let exposure = risk.evidence.iter().find(|(n, _)| n == "exposure").map(|(_, v)| v.as_str()).unwrap();
+    let exposure = risk.details.iter().find(|(n, _)| n == "exposure").map(|(_, v)| v.as_str()).unwrap();
     assert!(exposure.starts_with("all 6 nodes"), "{exposure}");
     // A signer nothing on the nodes depends on is worth knowing, not a warning.
     assert!(report.findings.iter().any(|f| f.code == Code::SignerRekeyRisk

@@ -55,7 +55,7 @@ fn an_oc_get_dump_of_the_incident_is_broken_with_the_multus_patch() {
         .unwrap();
     assert!(multus.message.contains("multus, the CNI plugin"), "{}", multus.message);
     assert!(multus.message.contains(&format!("api-int.{DOMAIN}")), "{}", multus.message);
-    assert!(multus.evidence.iter().any(|(n, v)| n == "patch verified" && v == "true"));
+    assert!(multus.details.iter().any(|(n, v)| n == "patch verified" && v == "true"));
     // The lb bundle holds both keys and verifies api-int.
     let lb = report.edges.iter().find(|e| e.relationship == "loadbalancer-serving-ca→api-int").unwrap();
     assert!(lb.verdict.is_trusted());
@@ -67,7 +67,7 @@ fn an_oc_get_dump_of_the_incident_is_broken_with_the_multus_patch() {
     let old = keys.iter().find(|s| s.superseded_by.is_some()).unwrap();
     assert!(report.findings.iter().any(|f| f.code == Code::TrustStillNeeded || f.code == Code::TrustRemovable));
     assert!(report.findings.iter().any(|f| f.code == Code::BundleSupersededKeyOnly
-        && f.evidence.iter().any(|(n, v)| n == "superseded key" && *v == old.spki_sha256)));
+        && f.details.iter().any(|(n, v)| n == "superseded key" && *v == old.spki_sha256)));
     // JSON and Prometheus carry the same verdict.
     let json: serde_json::Value = serde_json::from_str(&cluster::json(&report)).unwrap();
     assert_eq!(json["verdict"], "broken");
@@ -104,7 +104,7 @@ fn kubelet_journal_x509_lines_are_evidence() {
     assert_eq!(finding.severity, Severity::Warning);
     assert!(
         finding
-            .evidence
+            .details
             .iter()
             .any(|(n, v)| n == "line" && v.contains("kubelet_service.log:2:") && v.contains("unknown authority"))
     );

@@ -349,7 +349,7 @@ impl PyClusterFinding {
     /// `(name, value)` facts, in order (a name may repeat).
     #[getter]
     fn evidence(&self) -> Vec<(String, String)> {
-        self.item().evidence.clone()
+        self.item().details.clone()
     }
     fn __repr__(&self) -> String {
         format!("<Finding {} {} {}>", self.item().severity, self.item().code, self.item().source)

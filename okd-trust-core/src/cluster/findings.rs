@@ -67,13 +67,13 @@ pub(crate) fn inputs(
         };
         let mut finding = Finding::new(Code::PemBlocksSkipped, Severity::Info, first, message);
         for why in skipped.iter().take(MAX_LISTED) {
-            finding = finding.evidence("skipped", why.clone());
+            finding = finding.with_detail("skipped", why.clone());
         }
         for source in sources.iter().skip(1).take(MAX_LISTED) {
-            finding = finding.evidence("also in", *source);
+            finding = finding.with_detail("also in", *source);
         }
         if sources.len() > MAX_LISTED + 1 {
-            finding = finding.evidence("and", format!("{} more", sources.len() - MAX_LISTED - 1));
+            finding = finding.with_detail("and", format!("{} more", sources.len() - MAX_LISTED - 1));
         }
         out.push(finding);
     }
@@ -89,7 +89,7 @@ pub(crate) fn inputs(
             format!("the kubelet journal has {} line(s) with x509 errors", inputs.log_lines_total),
         );
         for line in inputs.log_lines.iter().take(5) {
-            finding = finding.evidence("line", format!("{}:{}: {}", line.path, line.line, line.text));
+            finding = finding.with_detail("line", format!("{}:{}: {}", line.path, line.line, line.text));
         }
         out.push(finding);
     }
@@ -126,7 +126,7 @@ fn untrusted_edges(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let mut finding = Finding::new(Code::BundleUntrustedEndpoint, Severity::Error, source, message);
         for edge in &edges {
             let code = edge.verdict.reason().map(|r| r.failure.code()).unwrap_or_default();
-            finding = finding.evidence(
+            finding = finding.with_detail(
                 "edge",
                 format!(
                     "{} → {} ({}): {code}",
@@ -137,26 +137,26 @@ fn untrusted_edges(cx: &Context<'_>, out: &mut Vec<Finding>) {
             );
         }
         for reader in &readers {
-            finding = finding.evidence("read by", *reader);
+            finding = finding.with_detail("read by", *reader);
         }
         let endpoint_certs: Vec<&super::model::Endpoint> =
             dedup_by(edges.iter().filter_map(|e| cx.inventory.endpoint(&e.endpoint)));
         for endpoint in &endpoint_certs {
-            finding = finding.certificate(&endpoint.certificate);
+            finding = finding.with_certificate(&endpoint.certificate);
             if let Some(signer) = endpoint.issuer_spki_sha256.as_deref().and_then(|k| signer_by_key(cx, k)) {
                 finding = finding
-                    .certificate(&signer.certificate)
-                    .evidence("issuer key", format!("{} ({})", signer.spki_sha256, signer.certificate.subject()));
+                    .with_certificate(&signer.certificate)
+                    .with_detail("issuer key", format!("{} ({})", signer.spki_sha256, signer.certificate.subject()));
                 let held = bundle.certificates.iter().any(|c| key_of(c) == signer.spki_sha256);
                 if !held {
-                    finding = finding.evidence("missing key", signer.spki_sha256.clone());
+                    finding = finding.with_detail("missing key", signer.spki_sha256.clone());
                 }
             }
         }
         if let Some((repaired, verified)) = repair(cx, bundle, &endpoint_certs) {
-            finding = finding.evidence("patch verified", verified.to_string());
+            finding = finding.with_detail("patch verified", verified.to_string());
             for line in patch(bundle, &repaired) {
-                finding = finding.evidence("fix", line);
+                finding = finding.with_detail("fix", line);
             }
         }
         out.push(finding);
@@ -314,7 +314,7 @@ fn rekeyed_signers(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         let mut finding = Finding::new(Code::SignerRekeyed, severity, source, message);
         for key in &keys {
-            finding = finding.certificate(&key.certificate).evidence(
+            finding = finding.with_certificate(&key.certificate).with_detail(
                 "key",
                 format!(
                     "{} notBefore {} notAfter {}{}",
@@ -361,14 +361,14 @@ fn superseded_only(cx: &Context<'_>, out: &mut Vec<Finding>) {
             cert.subject()
         );
         let mut finding = Finding::new(Code::BundleSupersededKeyOnly, Severity::Warning, &first.source, message)
-            .certificate(&cert)
-            .evidence("superseded key", old.clone())
-            .evidence("current key", newer.clone());
+            .with_certificate(&cert)
+            .with_detail("superseded key", old.clone())
+            .with_detail("current key", newer.clone());
         for bundle in bundles.iter().take(MAX_LISTED) {
-            finding = finding.evidence("bundle", bundle.source.clone());
+            finding = finding.with_detail("bundle", bundle.source.clone());
         }
         if bundles.len() > MAX_LISTED {
-            finding = finding.evidence("and", format!("{} more bundles", bundles.len() - MAX_LISTED));
+            finding = finding.with_detail("and", format!("{} more bundles", bundles.len() - MAX_LISTED));
         }
         out.push(finding);
     }
@@ -395,7 +395,7 @@ fn lifetimes(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let lifetime = cert.not_before().seconds_until(cert.not_after());
         if cert.not_after() < cx.at {
             let message = format!("the {kind} in {source} ({}) expired on {}", cert.subject(), cert.not_after());
-            out.push(Finding::new(Code::CertExpired, Severity::Error, source, message).certificate(cert));
+            out.push(Finding::new(Code::CertExpired, Severity::Error, source, message).with_certificate(cert));
         } else if refresh_at <= cx.at {
             let message = format!(
                 "the {kind} in {source} ({}) is past its refresh point ({}) and still in place; it expires on {} \
@@ -407,8 +407,8 @@ fn lifetimes(cx: &Context<'_>, out: &mut Vec<Finding>) {
             );
             out.push(
                 Finding::new(Code::CertPastRefresh, Severity::Warning, source, message)
-                    .certificate(cert)
-                    .evidence("refresh at", refresh_at.to_string()),
+                    .with_certificate(cert)
+                    .with_detail("refresh at", refresh_at.to_string()),
             );
         } else if lifetime >= 365 * 86_400 && cx.at.seconds_until(refresh_at) < i64::from(cx.options.warn_days) * 86_400
         {
@@ -421,8 +421,8 @@ fn lifetimes(cx: &Context<'_>, out: &mut Vec<Finding>) {
             );
             out.push(
                 Finding::new(Code::SignerRefreshDue, Severity::Warning, source, message)
-                    .certificate(cert)
-                    .evidence("refresh at", refresh_at.to_string()),
+                    .with_certificate(cert)
+                    .with_detail("refresh at", refresh_at.to_string()),
             );
         }
     };
@@ -504,14 +504,14 @@ fn rekey_risk(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     api_endpoints.join(", ")
                 ),
             )
-            .evidence("exposure", exposure)
+            .with_detail("exposure", exposure)
         };
         finding = finding
-            .certificate(&signer.certificate)
-            .evidence("secret type", secret.secret_type.clone())
-            .evidence("key", signer.spki_sha256.clone());
+            .with_certificate(&signer.certificate)
+            .with_detail("secret type", secret.secret_type.clone())
+            .with_detail("key", signer.spki_sha256.clone());
         for edge in anchored.iter().take(MAX_LISTED) {
-            finding = finding.evidence("anchors", format!("{} → {}", edge.relationship, edge.endpoint));
+            finding = finding.with_detail("anchors", format!("{} → {}", edge.relationship, edge.endpoint));
         }
         out.push(finding);
     }
@@ -524,10 +524,10 @@ fn rekey_risk(cx: &Context<'_>, out: &mut Vec<Finding>) {
         );
         let mut finding = Finding::new(Code::SignerRekeyRisk, Severity::Info, "signer Secrets", message);
         for source in unowned.iter().take(MAX_LISTED) {
-            finding = finding.evidence("secret", source.clone());
+            finding = finding.with_detail("secret", source.clone());
         }
         if unowned.len() > MAX_LISTED {
-            finding = finding.evidence("and", format!("{} more", unowned.len() - MAX_LISTED));
+            finding = finding.with_detail("and", format!("{} more", unowned.len() - MAX_LISTED));
         }
         out.push(finding);
     }
@@ -604,15 +604,15 @@ fn old_trust(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 ),
             )
         };
-        finding = finding.certificate(&signer.certificate);
+        finding = finding.with_certificate(&signer.certificate);
         for source in dependents.iter().take(MAX_LISTED) {
-            finding = finding.evidence("needed by", *source);
+            finding = finding.with_detail("needed by", *source);
         }
         for source in bundles.iter().take(MAX_LISTED) {
-            finding = finding.evidence("bundle", *source);
+            finding = finding.with_detail("bundle", *source);
         }
         if bundles.len() > MAX_LISTED {
-            finding = finding.evidence("and", format!("{} more bundles", bundles.len() - MAX_LISTED));
+            finding = finding.with_detail("and", format!("{} more bundles", bundles.len() - MAX_LISTED));
         }
         out.push(finding);
     }

@@ -47,7 +47,7 @@ pub fn html(report: &ClusterReport) -> String {
             &f.source,
             &f.message,
             &f.certificates,
-            &f.evidence,
+            &f.details,
         ));
     }
     body.push_str("</section>\n");

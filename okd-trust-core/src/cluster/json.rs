@@ -130,7 +130,7 @@ pub fn json(report: &ClusterReport) -> String {
                         "not_before": c.not_before.to_string(),
                         "not_after": c.not_after.to_string(),
                     })).collect::<Vec<_>>(),
-                    "details": f.evidence.iter().map(|(name, value)| json!({"name": name, "value": value})).collect::<Vec<_>>(),
+                    "details": f.details.iter().map(|(name, value)| json!({"name": name, "value": value})).collect::<Vec<_>>(),
                 },
             })
         })

@@ -5,8 +5,8 @@ use std::fmt;
 
 use super::objects::{NodeInfo, Update};
 use super::relations::Usage;
-use crate::diagnose::{Severity, Verdict};
-use crate::verify::{self, CertSummary};
+use crate::diagnose::Verdict;
+use crate::verify;
 use crate::{CaBundle, Certificate, Timestamp};
 
 /// The Secret a certificate lives in.
@@ -205,46 +205,8 @@ impl fmt::Display for Code {
     }
 }
 
-/// One problem of the cluster, with its evidence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Finding {
-    /// The kind.
-    pub code: Code,
-    /// How bad.
-    pub severity: Severity,
-    /// What it is about (`namespace/name[key]`, a signer's subject, a path).
-    pub source: String,
-    /// What is wrong and why, in plain words.
-    pub message: String,
-    /// The certificates involved.
-    pub certificates: Vec<CertSummary>,
-    /// Further facts by name (dates, keys, readers, the patch that fixes it).
-    pub evidence: Vec<(String, String)>,
-}
-
-impl Finding {
-    pub(crate) fn new(code: Code, severity: Severity, source: impl Into<String>, message: impl Into<String>) -> Self {
-        Finding {
-            code,
-            severity,
-            source: source.into(),
-            message: message.into(),
-            certificates: Vec::new(),
-            evidence: Vec::new(),
-        }
-    }
-
-    pub(crate) fn certificate(mut self, cert: &Certificate) -> Self {
-        self.certificates.push(CertSummary::new(cert, self.certificates.len()));
-        self
-    }
-
-    pub(crate) fn evidence(mut self, name: &str, value: impl Into<String>) -> Self {
-        self.evidence.push((name.to_owned(), value.into()));
-        self
-    }
-}
+/// One problem of the cluster, with its evidence: the doctor's finding with the cluster's codes.
+pub type Finding = crate::diagnose::Finding<Code>;
 
 /// A file or value the analysis could not read, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

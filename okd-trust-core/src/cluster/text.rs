@@ -45,7 +45,7 @@ pub fn text(report: &ClusterReport) -> String {
         for cert in &finding.certificates {
             let _ = writeln!(out, "      certificate: {cert}");
         }
-        for (name, value) in &finding.evidence {
+        for (name, value) in &finding.details {
             // A patch carries a whole bundle: the text shows its start; JSON carries all of it.
             match value.char_indices().nth(160) {
                 Some((cut, _)) if name == "fix" => {

@@ -209,7 +209,7 @@ fn disagreement(nodes: &[NodeTrust<'_>], findings: &mut Vec<Finding>) {
             Finding::new(
                 Code::KubeconfigsDisagree,
                 Severity::Warning,
-                source,
+                *source,
                 format!(
                     "{source} and {first_source} trust different CAs ({} only in {source}, {} only in {first_source}); \
                      kubelet uses one and the bootstrap path the other, so one of them is stale",

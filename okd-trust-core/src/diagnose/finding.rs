@@ -115,15 +115,17 @@ impl fmt::Display for Code {
     }
 }
 
-/// One problem, with what it is about and the evidence for it.
+/// One problem, with what it is about and the evidence for it. The doctor's findings carry a
+/// [`Code`]; the cluster analysis' the same shape with its own codes
+/// ([`cluster::Finding`](crate::cluster::Finding)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Finding {
+pub struct Finding<C = Code> {
     /// The kind.
-    pub code: Code,
+    pub code: C,
     /// How bad.
     pub severity: Severity,
-    /// The input it is about (a path or `namespace/name`).
+    /// What it is about: an input (a path, `namespace/name[key]`), or a signer's subject.
     pub source: String,
     /// What is wrong and why, in plain words.
     pub message: String,
@@ -133,12 +135,12 @@ pub struct Finding {
     pub details: Vec<(String, String)>,
 }
 
-impl Finding {
-    pub(crate) fn new(code: Code, severity: Severity, source: &str, message: impl Into<String>) -> Self {
+impl<C> Finding<C> {
+    pub(crate) fn new(code: C, severity: Severity, source: impl Into<String>, message: impl Into<String>) -> Self {
         Finding {
             code,
             severity,
-            source: source.to_owned(),
+            source: source.into(),
             message: message.into(),
             certificates: Vec::new(),
             details: Vec::new(),
@@ -147,6 +149,11 @@ impl Finding {
 
     pub(crate) fn with_certificates(mut self, certificates: Vec<CertSummary>) -> Self {
         self.certificates = certificates;
+        self
+    }
+
+    pub(crate) fn with_certificate(mut self, cert: &crate::Certificate) -> Self {
+        self.certificates.push(CertSummary::new(cert, self.certificates.len()));
         self
     }
 
