@@ -519,21 +519,28 @@ static void test_diagnose(const char *examples) {
     free(ca_pem);
 }
 
+/* Whether diagnosis `d` holds a finding with `code`. */
+static int has_finding(const OkdTrustDiagnosis *d, const char *code) {
+    char *text = NULL;
+    size_t i;
+    int found = 0;
+    for (i = 0; i < okd_trust_diagnosis_finding_count(d); i++) {
+        OK(okd_trust_diagnosis_finding_code(d, i, &text));
+        if (text && strcmp(text, code) == 0) found = 1;
+        okd_trust_string_free(text), text = NULL;
+    }
+    return found;
+}
+
 /* A kubeconfig naming no CA: kubelet then trusts the system roots, which the caller may name. */
 static int untrusted_with_roots(const OkdTrustKubeconfig *kc, const OkdTrustBundle *chain,
                                 const OkdTrustBundle *roots) {
     const OkdTrustKubeconfig *kcs[1] = {kc};
     const char *labels[1] = {"no-ca-kubeconfig"};
     OkdTrustDiagnosis *d = NULL;
-    char *code = NULL;
-    size_t i;
-    int untrusted = 0;
+    int untrusted;
     OK(okd_trust_diagnose_with_system_roots(kcs, labels, 1, NULL, chain, NULL, roots, AT, &d));
-    for (i = 0; i < okd_trust_diagnosis_finding_count(d); i++) {
-        OK(okd_trust_diagnosis_finding_code(d, i, &code));
-        if (code && strcmp(code, "kubeconfig-untrusted-serving-chain") == 0) untrusted = 1;
-        okd_trust_string_free(code), code = NULL;
-    }
+    untrusted = has_finding(d, "kubeconfig-untrusted-serving-chain");
     okd_trust_diagnosis_free(d);
     return untrusted;
 }
@@ -569,19 +576,6 @@ static void test_diagnose_with_system_roots(const char *examples) {
     free(chain_pem);
     free(ca_pem);
     free(stale_kc);
-}
-
-/* Whether diagnosis `d` holds a finding with `code`. */
-static int has_finding(const OkdTrustDiagnosis *d, const char *code) {
-    char *text = NULL;
-    size_t i;
-    int found = 0;
-    for (i = 0; i < okd_trust_diagnosis_finding_count(d); i++) {
-        OK(okd_trust_diagnosis_finding_code(d, i, &text));
-        if (text && strcmp(text, code) == 0) found = 1;
-        okd_trust_string_free(text), text = NULL;
-    }
-    return found;
 }
 
 /* The whole doctor input through the versioned options struct: several cluster CAs, multus' CA,
