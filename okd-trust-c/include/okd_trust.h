@@ -196,12 +196,12 @@ typedef struct {
    */
   const OkdTrustBundle *serving_chain;
   /**
-   * multus' trust, openshift-multus/kube-root-ca.crt (labelled "multus-ca"); NULL: not judged.
+   * multus' trust, openshift-multus/kube-root-ca.crt (labelled so); NULL: not judged.
    */
   const OkdTrustBundle *multus_ca;
   /**
    * The loadbalancer-serving-signer Secret as `oc get -o yaml|json` text, `signer_secret_len`
-   * bytes (labelled "signer-secret"); NULL: not judged.
+   * bytes (labelled openshift-kube-apiserver-operator/loadbalancer-serving-signer); NULL: not judged.
    */
   const uint8_t *signer_secret;
   /**

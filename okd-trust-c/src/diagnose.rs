@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::ptr;
 
-use okd_trust_core::diagnose::{self, CaFile, Diagnosis, DoctorInput, Finding, Labelled};
+use okd_trust_core::diagnose::{self, Diagnosis, DoctorInput, Finding, Labelled};
 use okd_trust_core::report;
 
 use crate::bundle::OkdTrustBundle;
@@ -97,10 +97,10 @@ pub struct OkdTrustDoctorOptions {
     pub cluster_ca_count: usize,
     /// The chain api-int serves, leaf first (labelled "api-int"); NULL: not checked.
     pub serving_chain: *const OkdTrustBundle,
-    /// multus' trust, openshift-multus/kube-root-ca.crt (labelled "multus-ca"); NULL: not judged.
+    /// multus' trust, openshift-multus/kube-root-ca.crt (labelled so); NULL: not judged.
     pub multus_ca: *const OkdTrustBundle,
     /// The loadbalancer-serving-signer Secret as `oc get -o yaml|json` text, `signer_secret_len`
-    /// bytes (labelled "signer-secret"); NULL: not judged.
+    /// bytes (labelled openshift-kube-apiserver-operator/loadbalancer-serving-signer); NULL: not judged.
     pub signer_secret: *const u8,
     /// The length of `signer_secret` in bytes.
     pub signer_secret_len: usize,
@@ -154,16 +154,14 @@ impl OkdTrustDoctorOptions {
         for (i, (&config, &label)) in kubeconfigs.iter().zip(labels).enumerate() {
             let config = ffi::handle(config, &format!("kubeconfigs[{i}]"))?;
             let label = ffi::required_str(label, &format!("labels[{i}]"))?;
-            if let Some(path) = config.0.ca_file(&okd_trust_io::base_dir(label)) {
-                input.ca_files.push(CaFile::new(i, path.clone(), okd_trust_io::read(&path)));
-            }
-            input.kubeconfigs.push(Labelled::new(label, config.0.clone()));
+            okd_trust_io::doctor::add_kubeconfig(&mut input, label, config.0.clone());
         }
-        input.system_roots = if self.system_roots.is_null() {
-            okd_trust_io::system_roots().map(|(label, roots)| Labelled::new(label, roots))
+        let system_roots = if self.system_roots.is_null() {
+            None
         } else {
-            Some(Labelled::new("system-roots", ffi::handle(self.system_roots, "system_roots")?.0.clone()))
+            Some(ffi::handle(self.system_roots, "system_roots")?.0.clone())
         };
+        input.system_roots = okd_trust_io::doctor::system_roots(system_roots);
         let cluster_cas = ffi::slice(self.cluster_cas, self.cluster_ca_count, "cluster_cas")?;
         let labels = if self.cluster_ca_labels.is_null() {
             None
@@ -180,17 +178,18 @@ impl OkdTrustDoctorOptions {
         }
         if !self.serving_chain.is_null() {
             let chain = ffi::handle(self.serving_chain, "serving_chain")?.0.as_slice().to_vec();
-            input.serving_chain = Some(Labelled::new("api-int", chain));
+            input.serving_chain = Some(Labelled::new(DoctorInput::SERVING_CHAIN_LABEL, chain));
         }
         if !self.multus_ca.is_null() {
-            input.multus_ca = Some(Labelled::new("multus-ca", ffi::handle(self.multus_ca, "multus_ca")?.0.clone()));
+            let multus = ffi::handle(self.multus_ca, "multus_ca")?.0.clone();
+            input.multus_ca = Some(Labelled::new(DoctorInput::MULTUS_CA_LABEL, multus));
         }
         if !self.signer_secret.is_null() {
             let text = ffi::bytes(self.signer_secret, self.signer_secret_len, "signer_secret")?;
-            let secret = okd_trust_core::input::detect("signer-secret", text)?
+            let secret = okd_trust_core::input::detect(DoctorInput::SIGNER_SECRET_LABEL, text)?
                 .into_secret()
                 .ok_or_else(|| FfiError::invalid("signer_secret: holds no Secret"))?;
-            input.signer_secret = Some(Labelled::new("signer-secret", secret));
+            input.signer_secret = Some(Labelled::new(DoctorInput::SIGNER_SECRET_LABEL, secret));
         }
         input.server_name = ffi::optional_str(self.server_name, "server_name")?.map(str::to_owned);
         Ok(input)

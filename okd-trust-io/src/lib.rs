@@ -3,6 +3,7 @@
 //! must-gather read in place (for the cluster analysis). The CLI and the Python and C bindings
 //! share this one copy of that I/O.
 
+pub mod doctor;
 pub mod must_gather;
 
 use std::io::{self, Read};

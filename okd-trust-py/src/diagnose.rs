@@ -1,7 +1,7 @@
 //! `diagnose()` and the repairs: `Diagnosis`, `Finding`, `Plan`, `KubeconfigRepair`.
 
 use okd_trust::diagnose::{
-    self as doctor_core, BundlePolicy, CaFile, Diagnosis, DoctorInput, Finding, KubeconfigRepair, Labelled, Plan,
+    self as doctor_core, BundlePolicy, Diagnosis, DoctorInput, Finding, KubeconfigRepair, Labelled, Plan,
 };
 use okd_trust::report;
 use pyo3::exceptions::PyValueError;
@@ -418,15 +418,13 @@ pub(crate) fn diagnose(
                 Err(e) => return Err(convert::error(py, e)),
             },
         };
-        if let Some(path) = config.ca_file(&okd_trust_io::base_dir(&label)) {
-            input.ca_files.push(CaFile::new(input.kubeconfigs.len(), path.clone(), okd_trust_io::read(&path)));
-        }
-        input.kubeconfigs.push(Labelled::new(label, config));
+        okd_trust_io::doctor::add_kubeconfig(&mut input, label, config);
     }
-    input.system_roots = match system_roots.filter(|r| !r.is_none()) {
-        Some(roots) => Some(Labelled::new("system_roots", bundle(py, roots, "system_roots")?)),
-        None => okd_trust_io::system_roots().map(|(label, roots)| Labelled::new(label, roots)),
+    let system_roots = match system_roots.filter(|r| !r.is_none()) {
+        Some(roots) => Some(bundle(py, roots, "system_roots")?),
+        None => None,
     };
+    input.system_roots = okd_trust_io::doctor::system_roots(system_roots);
     if let Some(cas) = cluster_cas.filter(|c| !c.is_none()) {
         for (label, value) in items(cas, "cluster_cas")? {
             let ca = bundle(py, &value, &label)?;
@@ -434,15 +432,15 @@ pub(crate) fn diagnose(
         }
     }
     if let Some(chain) = serving_chain.filter(|c| !c.is_none()) {
-        let label = server_name.clone().unwrap_or_else(|| "api-int".to_owned());
+        let label = server_name.clone().unwrap_or_else(|| DoctorInput::SERVING_CHAIN_LABEL.to_owned());
         input.serving_chain = Some(Labelled::new(label, certificates(py, chain, "serving_chain")?));
     }
     if let Some(ca) = multus_ca.filter(|c| !c.is_none()) {
-        let label = "openshift-multus/kube-root-ca.crt";
+        let label = DoctorInput::MULTUS_CA_LABEL;
         input.multus_ca = Some(Labelled::new(label, bundle(py, ca, label)?));
     }
     if let Some(value) = signer_secret.filter(|c| !c.is_none()) {
-        let label = "openshift-kube-apiserver-operator/loadbalancer-serving-signer";
+        let label = DoctorInput::SIGNER_SECRET_LABEL;
         input.signer_secret = Some(Labelled::new(label, secret(py, value, label)?));
     }
     input.server_name = server_name;

@@ -116,6 +116,16 @@ impl CaFile {
 }
 
 impl DoctorInput {
+    /// The label of the served chain when the caller has none of its own (a binding given a value,
+    /// not a file).
+    pub const SERVING_CHAIN_LABEL: &'static str = "api-int";
+    /// The label of multus' CA when the caller has none of its own.
+    pub const MULTUS_CA_LABEL: &'static str = "openshift-multus/kube-root-ca.crt";
+    /// The label of the signer Secret when the caller has none of its own.
+    pub const SIGNER_SECRET_LABEL: &'static str = "openshift-kube-apiserver-operator/loadbalancer-serving-signer";
+    /// The label of system roots the caller gives as a value.
+    pub const SYSTEM_ROOTS_LABEL: &'static str = "system-roots";
+
     /// How many days ahead expiry is reported unless the caller says otherwise.
     pub const DEFAULT_WARN_DAYS: u32 = 30;
 
