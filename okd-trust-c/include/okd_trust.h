@@ -320,6 +320,16 @@ OkdTrustStatus okd_trust_bundle_union(const OkdTrustBundle *a, const OkdTrustBun
 OkdTrustStatus okd_trust_bundle_without_expired(const OkdTrustBundle *bundle, int64_t at, OkdTrustBundle **out);
 
 /**
+ * The bundle a file should trust, by the library's one repair policy (the doctor's): `current`
+ * (NULL: the file trusts nothing yet) followed by the certificates of `wanted` it lacks, or
+ * `wanted` alone when `exact`; with `drop_expired`, certificates expired at `at` (Unix seconds;
+ * 0 = now) go. Nothing left to write is OKD_TRUST_STATUS_EDIT_REFUSED.
+ *
+ * Ownership: `*out` is a new bundle owned by the caller (okd_trust_bundle_free).
+ */
+OkdTrustStatus okd_trust_bundle_repaired(const OkdTrustBundle *current, const OkdTrustBundle *wanted, bool exact, bool drop_expired, int64_t at, OkdTrustBundle **out);
+
+/**
  * The bundle as PEM text, one CERTIFICATE block per certificate.
  *
  * Ownership: `*out` is owned by the caller (okd_trust_string_free).
@@ -562,8 +572,8 @@ OkdTrustStatus okd_trust_kubeconfig_ca_bundle(const OkdTrustKubeconfig *kubeconf
  * `server_name` (NULL: the host the kubeconfig dials). Any failure is
  * OKD_TRUST_STATUS_EDIT_REFUSED and nothing is returned.
  *
- * To repair rather than replace, pass the union of the current bundle and the cluster's
- * (okd_trust_bundle_union, then okd_trust_bundle_without_expired).
+ * To repair rather than replace, pass the bundle okd_trust_bundle_repaired makes of the current
+ * one and the cluster's (the doctor's policy: union, expired dropped).
  *
  * Ownership: `*out_text` is owned by the caller (okd_trust_string_free). `out_changed` may be
  * NULL; otherwise it receives false when the file already held exactly this bundle (the text is

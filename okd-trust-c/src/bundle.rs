@@ -2,6 +2,7 @@
 
 use std::ffi::c_char;
 
+use okd_trust_core::diagnose::{BundlePolicy, repaired_bundle};
 use okd_trust_core::{CaBundle, Certificate};
 
 use crate::error::FfiError;
@@ -108,6 +109,33 @@ pub extern "C" fn okd_trust_bundle_without_expired(
         let out = Out::new(out, "out")?;
         let pruned = ffi::handle(bundle, "bundle")?.0.without_expired(timestamp(at));
         out.set(ffi::into_handle(OkdTrustBundle(pruned)));
+        Ok(())
+    })
+}
+
+/// The bundle a file should trust, by the library's one repair policy (the doctor's): `current`
+/// (NULL: the file trusts nothing yet) followed by the certificates of `wanted` it lacks, or
+/// `wanted` alone when `exact`; with `drop_expired`, certificates expired at `at` (Unix seconds;
+/// 0 = now) go. Nothing left to write is OKD_TRUST_STATUS_EDIT_REFUSED.
+///
+/// Ownership: `*out` is a new bundle owned by the caller (okd_trust_bundle_free).
+#[unsafe(no_mangle)]
+pub extern "C" fn okd_trust_bundle_repaired(
+    current: *const OkdTrustBundle,
+    wanted: *const OkdTrustBundle,
+    exact: bool,
+    drop_expired: bool,
+    at: i64,
+    out: *mut *mut OkdTrustBundle,
+) -> OkdTrustStatus {
+    ffi::status(|| {
+        let out = Out::new(out, "out")?;
+        let current = if current.is_null() { None } else { Some(&ffi::handle(current, "current")?.0) };
+        let policy = if exact { BundlePolicy::Exact } else { BundlePolicy::Union };
+        let drop_expired_at = drop_expired.then(|| timestamp(at));
+        let bundle = repaired_bundle(current, &ffi::handle(wanted, "wanted")?.0, policy, drop_expired_at)
+            .map_err(okd_trust_core::Error::from)?;
+        out.set(ffi::into_handle(OkdTrustBundle(bundle)));
         Ok(())
     })
 }

@@ -143,8 +143,8 @@ pub extern "C" fn okd_trust_kubeconfig_ca_bundle(
 /// `server_name` (NULL: the host the kubeconfig dials). Any failure is
 /// OKD_TRUST_STATUS_EDIT_REFUSED and nothing is returned.
 ///
-/// To repair rather than replace, pass the union of the current bundle and the cluster's
-/// (okd_trust_bundle_union, then okd_trust_bundle_without_expired).
+/// To repair rather than replace, pass the bundle okd_trust_bundle_repaired makes of the current
+/// one and the cluster's (the doctor's policy: union, expired dropped).
 ///
 /// Ownership: `*out_text` is owned by the caller (okd_trust_string_free). `out_changed` may be
 /// NULL; otherwise it receives false when the file already held exactly this bundle (the text is

@@ -199,6 +199,32 @@ static void test_bundle(const char *examples) {
     okd_trust_bundle_free(pruned), pruned = NULL;
     OK(okd_trust_bundle_without_expired(bundle, AT, &pruned));
     CHECK(okd_trust_bundle_len(pruned) == 5);
+    {
+        /* The repair policy: what the file trusted, then what it lacks (or the wanted CAs alone);
+         * nothing left once the expired go is refused, never an empty bundle. */
+        OkdTrustBundle *repaired = NULL;
+        char *first = NULL, *kept_first = NULL;
+        OK(okd_trust_bundle_repaired(other, bundle, false, true, AT, &repaired));
+        CHECK(okd_trust_bundle_len(repaired) == 5);
+        OK(okd_trust_bundle_cert_subject(repaired, 0, &first));
+        OK(okd_trust_bundle_cert_subject(other, 0, &kept_first));
+        CHECK(first && kept_first && strcmp(first, kept_first) == 0);
+        okd_trust_string_free(first);
+        okd_trust_string_free(kept_first);
+        okd_trust_bundle_free(repaired), repaired = NULL;
+        OK(okd_trust_bundle_repaired(other, bundle, true, false, 0, &repaired));
+        CHECK(okd_trust_bundle_len(repaired) == okd_trust_bundle_len(bundle));
+        okd_trust_bundle_free(repaired), repaired = NULL;
+        OK(okd_trust_bundle_repaired(NULL, bundle, false, false, 0, &repaired));
+        CHECK(okd_trust_bundle_len(repaired) == okd_trust_bundle_len(bundle));
+        okd_trust_bundle_free(repaired), repaired = NULL;
+        CHECK_STATUS(okd_trust_bundle_repaired(other, bundle, false, true, LATER, &repaired),
+                     OKD_TRUST_STATUS_EDIT_REFUSED);
+        EXPECT_ERROR(OKD_TRUST_STATUS_EDIT_REFUSED, "empty CA bundle");
+        CHECK(repaired == NULL);
+        CHECK_STATUS(okd_trust_bundle_repaired(other, NULL, false, false, 0, &repaired), OKD_TRUST_STATUS_NULL_POINTER);
+        CHECK_STATUS(okd_trust_bundle_repaired(other, bundle, false, false, 0, NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    }
     OK(okd_trust_bundle_to_pem(u, &again_pem));
     OK(okd_trust_bundle_from_pem(u8(again_pem), strlen(again_pem), &again));
     CHECK(okd_trust_bundle_len(again) == 5);
