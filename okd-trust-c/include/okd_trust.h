@@ -156,9 +156,10 @@ typedef struct OkdTrustVerdict OkdTrustVerdict;
 
 /**
  * Everything the doctor looks at besides the node kubeconfigs, each optional. Versioned by its
- * size: set it up with okd_trust_doctor_options_init (which fills `struct_size` and the
- * defaults), then set the fields wanted. A library newer than the header accepts it (fields it
- * adds later keep their defaults); an older library refuses one whose newer fields are set.
+ * size: set it up with `okd_trust_doctor_options_init(&options, sizeof options)` (which fills
+ * the defaults and `struct_size`), then set the fields wanted. A library newer than the header
+ * accepts it (fields it adds later keep their defaults); an older library refuses one whose
+ * newer fields are set.
  */
 typedef struct {
   /**
@@ -418,10 +419,12 @@ OkdTrustStatus okd_trust_cluster_report_json(const OkdTrustClusterReport *report
 OkdTrustStatus okd_trust_cluster_report_text(const OkdTrustClusterReport *report, char **out);
 
 /**
- * Fills `options` with the defaults: `struct_size` of this header, judged now, warn 30 days
- * ahead, every input unset.
+ * Fills `options`, a struct of `struct_size` bytes (pass `sizeof *options`), with the defaults:
+ * judged now, warn 30 days ahead, every input unset; `struct_size` is set to the size given.
+ * Only those bytes are written, whichever version of the header and the library meet. A size
+ * smaller than the first version, or not a size at all, is OKD_TRUST_STATUS_INVALID_INPUT.
  */
-OkdTrustStatus okd_trust_doctor_options_init(OkdTrustDoctorOptions *options);
+OkdTrustStatus okd_trust_doctor_options_init(OkdTrustDoctorOptions *options, size_t struct_size);
 
 /**
  * Runs the doctor on `kubeconfig_count` node kubeconfigs, each labelled (normally with its path)
@@ -434,8 +437,8 @@ OkdTrustStatus okd_trust_doctor_options_init(OkdTrustDoctorOptions *options);
  * it (see okd_trust_kubeconfig_ca_file); a kubeconfig naming no CA is judged against the
  * system roots (OkdTrustDoctorOptions.system_roots).
  *
- * A struct_size smaller than the first version, or newer options set that this library does
- * not know, is OKD_TRUST_STATUS_INVALID_ARGUMENT; a signer_secret that holds no Secret is
+ * A struct_size smaller than the first version or not a size at all, newer options set that
+ * this library does not know, or a signer_secret that holds no Secret is
  * OKD_TRUST_STATUS_INVALID_INPUT.
  *
  * Ownership: the inputs stay the caller's (they are copied); `*out` is a new diagnosis owned by

@@ -73,9 +73,10 @@ impl OkdTrustDiagnosis {
 }
 
 /// Everything the doctor looks at besides the node kubeconfigs, each optional. Versioned by its
-/// size: set it up with okd_trust_doctor_options_init (which fills `struct_size` and the
-/// defaults), then set the fields wanted. A library newer than the header accepts it (fields it
-/// adds later keep their defaults); an older library refuses one whose newer fields are set.
+/// size: set it up with `okd_trust_doctor_options_init(&options, sizeof options)` (which fills
+/// the defaults and `struct_size`), then set the fields wanted. A library newer than the header
+/// accepts it (fields it adds later keep their defaults); an older library refuses one whose
+/// newer fields are set.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct OkdTrustDoctorOptions {
@@ -132,13 +133,17 @@ impl Default for OkdTrustDoctorOptions {
     }
 }
 
-/// Fills `options` with the defaults: `struct_size` of this header, judged now, warn 30 days
-/// ahead, every input unset.
+/// Fills `options`, a struct of `struct_size` bytes (pass `sizeof *options`), with the defaults:
+/// judged now, warn 30 days ahead, every input unset; `struct_size` is set to the size given.
+/// Only those bytes are written, whichever version of the header and the library meet. A size
+/// smaller than the first version, or not a size at all, is OKD_TRUST_STATUS_INVALID_INPUT.
 #[unsafe(no_mangle)]
-pub extern "C" fn okd_trust_doctor_options_init(options: *mut OkdTrustDoctorOptions) -> OkdTrustStatus {
+pub extern "C" fn okd_trust_doctor_options_init(
+    options: *mut OkdTrustDoctorOptions,
+    struct_size: usize,
+) -> OkdTrustStatus {
     ffi::status(|| {
-        Out::new(options, "options")?.set(OkdTrustDoctorOptions::default());
-        Ok(())
+        ffi::init_sized_struct(options, struct_size, OkdTrustDoctorOptions::default(), DOCTOR_OPTIONS_V1, "options")
     })
 }
 
@@ -172,7 +177,7 @@ impl OkdTrustDoctorOptions {
             let bundle = ffi::handle(bundle, &format!("cluster_cas[{i}]"))?;
             let label = match labels {
                 Some(labels) => ffi::required_str(labels[i], &format!("cluster_ca_labels[{i}]"))?.to_owned(),
-                None => format!("cluster-ca[{i}]"),
+                None => format!("{}[{i}]", DoctorInput::CLUSTER_CA_LABEL),
             };
             input.cluster_cas.push(Labelled::new(label, bundle.0.clone()));
         }
@@ -206,8 +211,8 @@ impl OkdTrustDoctorOptions {
 /// it (see okd_trust_kubeconfig_ca_file); a kubeconfig naming no CA is judged against the
 /// system roots (OkdTrustDoctorOptions.system_roots).
 ///
-/// A struct_size smaller than the first version, or newer options set that this library does
-/// not know, is OKD_TRUST_STATUS_INVALID_ARGUMENT; a signer_secret that holds no Secret is
+/// A struct_size smaller than the first version or not a size at all, newer options set that
+/// this library does not know, or a signer_secret that holds no Secret is
 /// OKD_TRUST_STATUS_INVALID_INPUT.
 ///
 /// Ownership: the inputs stay the caller's (they are copied); `*out` is a new diagnosis owned by
@@ -277,7 +282,9 @@ pub extern "C" fn okd_trust_diagnose_with_system_roots(
     out: *mut *mut OkdTrustDiagnosis,
 ) -> OkdTrustStatus {
     let cluster_cas = [cluster_ca];
-    let cluster_ca_labels = [c"cluster-ca".as_ptr()];
+    // The core's label, as a C string for the options struct.
+    let label = std::ffi::CString::new(DoctorInput::CLUSTER_CA_LABEL).unwrap_or_default();
+    let cluster_ca_labels = [label.as_ptr()];
     let options = OkdTrustDoctorOptions {
         at,
         server_name,

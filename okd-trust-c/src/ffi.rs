@@ -81,6 +81,26 @@ pub(crate) fn bytes<'a>(data: *const u8, len: usize, what: &str) -> Result<&'a [
     slice(data, len, what)
 }
 
+/// The largest `struct_size` taken as a size at all: a versioned struct grows by a few fields
+/// per version, so anything larger is an uninitialised or corrupt size, never read through.
+const MAX_STRUCT_SIZE: usize = 4096;
+
+/// The size a caller gives for a versioned struct, checked before any byte past the first
+/// field is touched.
+fn struct_size(size: usize, oldest: usize, what: &str) -> Result<usize, FfiError> {
+    if size < oldest {
+        return Err(FfiError::invalid(format!(
+            "{what}: struct_size {size} is smaller than any version of the struct ({oldest}); initialise it with its _init function"
+        )));
+    }
+    if size > MAX_STRUCT_SIZE {
+        return Err(FfiError::invalid(format!(
+            "{what}: struct_size {size} is not a size (uninitialised?); initialise it with its _init function"
+        )));
+    }
+    Ok(size)
+}
+
 /// A struct versioned by its size: plain data (integers and pointers only, so any bytes are a
 /// valid value) whose first field is a `size_t` the caller sets to the size it was compiled with.
 /// The fields an older caller's struct lacks keep their defaults; a newer caller's extra bytes
@@ -92,16 +112,11 @@ pub(crate) fn sized_struct<T: Copy>(ptr: *const T, default: T, oldest: usize, wh
     }
     // SAFETY: non-NULL; the header requires the struct's first field to be its size_t size,
     // readable at the start of a struct at least that large.
-    let size = unsafe { ptr.cast::<usize>().read_unaligned() };
-    if size < oldest {
-        return Err(FfiError::invalid(format!(
-            "{what}: struct_size {size} is smaller than any version of the struct ({oldest}); initialise it with its _init function"
-        )));
-    }
+    let size = struct_size(unsafe { ptr.cast::<usize>().read_unaligned() }, oldest, what)?;
     let ours = size_of::<T>();
     if size > ours {
-        // SAFETY: the caller's struct is `size` bytes long (its own size field), so the bytes past
-        // ours are readable; they are only compared with zero.
+        // SAFETY: the caller's struct is `size` bytes long (its own size field, bounded above),
+        // so the bytes past ours are readable; they are only compared with zero.
         let extra = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>().add(ours), size - ours) };
         if extra.iter().any(|&b| b != 0) {
             return Err(FfiError::invalid(format!(
@@ -115,6 +130,35 @@ pub(crate) fn sized_struct<T: Copy>(ptr: *const T, default: T, oldest: usize, wh
     // versions only ever append fields, so the copied prefix holds whole fields.
     unsafe { std::ptr::copy_nonoverlapping(ptr.cast::<u8>(), (&raw mut value).cast::<u8>(), size.min(ours)) };
     Ok(value)
+}
+
+/// Fills a caller's versioned struct of `size` bytes (the size it was compiled with) with the
+/// defaults this library knows, zeroes the rest (options of a newer version, left unset), and
+/// sets its first field to `size`: never a byte outside the caller's struct.
+pub(crate) fn init_sized_struct<T: Copy>(
+    ptr: *mut T,
+    size: usize,
+    default: T,
+    oldest: usize,
+    what: &str,
+) -> Result<(), FfiError> {
+    if ptr.is_null() {
+        return Err(FfiError::null(what));
+    }
+    let size = struct_size(size, oldest, what)?;
+    let ours = size_of::<T>();
+    // SAFETY: the caller's struct is `size` bytes long (the header asks for sizeof *options),
+    // bounded above; min(size, ours) bytes of the default are copied into it, then any bytes
+    // past ours are zeroed, then the leading size_t is set. Byte writes need no alignment.
+    unsafe {
+        let bytes = ptr.cast::<u8>();
+        std::ptr::copy_nonoverlapping((&raw const default).cast::<u8>(), bytes, size.min(ours));
+        if size > ours {
+            std::ptr::write_bytes(bytes.add(ours), 0, size - ours);
+        }
+        ptr.cast::<usize>().write_unaligned(size);
+    }
+    Ok(())
 }
 
 /// Reads an optional NUL-terminated UTF-8 string (`None` for NULL).

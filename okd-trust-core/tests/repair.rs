@@ -140,3 +140,17 @@ fn the_repair_policy_is_one_function() {
     assert_eq!("exact".parse::<BundlePolicy>(), Ok(BundlePolicy::Exact));
     assert!("both".parse::<BundlePolicy>().is_err());
 }
+
+#[test]
+fn a_plan_that_would_leave_nothing_to_trust_is_refused_as_nothing_left() {
+    use okd_trust::diagnose::{DoctorInput, Labelled};
+    // Long after every example certificate expired: the union, expired dropped, is empty.
+    let mut input = DoctorInput::new(Timestamp::parse_rfc3339("2999-01-01T00:00:00Z").unwrap());
+    input.kubeconfigs.push(Labelled::new("/var/lib/kubelet/kubeconfig", node()));
+    input.cluster_cas.push(Labelled::new("kube-apiserver-server-ca", cluster()));
+    let plan = diagnose::diagnose(&input).plan;
+    let [repair] = plan.kubeconfigs.as_slice() else { panic!("one repair: {plan:?}") };
+    assert_eq!(repair.refusal(), Some(&Refusal::NothingLeft));
+    assert_eq!(repair.refusal().unwrap().code(), "nothing-left");
+    assert!(repair.changed && !repair.is_settled(), "a change was needed, and none can be made");
+}

@@ -234,6 +234,13 @@ impl PyKubeconfigRepair {
         self.inner.changed
     }
 
+    /// Nothing is left to write: verified and unchanged, or the file already holds exactly this
+    /// bundle, which still does not verify the serving chain (the verdict says so).
+    #[getter]
+    fn settled(&self) -> bool {
+        self.inner.is_settled()
+    }
+
     /// Why the repair must not be applied, as a stable code (`edit-refused`, `not-text`,
     /// `reparse-failed`, `validation-failed`, `still-untrusted`); None when verified.
     #[getter]
@@ -432,8 +439,8 @@ pub(crate) fn diagnose(
         }
     }
     if let Some(chain) = serving_chain.filter(|c| !c.is_none()) {
-        let label = server_name.clone().unwrap_or_else(|| DoctorInput::SERVING_CHAIN_LABEL.to_owned());
-        input.serving_chain = Some(Labelled::new(label, certificates(py, chain, "serving_chain")?));
+        let chain = certificates(py, chain, "serving_chain")?;
+        input.serving_chain = Some(Labelled::new(DoctorInput::SERVING_CHAIN_LABEL, chain));
     }
     if let Some(ca) = multus_ca.filter(|c| !c.is_none()) {
         let label = DoctorInput::MULTUS_CA_LABEL;

@@ -632,7 +632,7 @@ static void test_diagnose_with_options(const char *examples) {
     cluster_cas[0] = stale;
     cluster_cas[1] = cluster;
 
-    OK(okd_trust_doctor_options_init(&options));
+    OK(okd_trust_doctor_options_init(&options, sizeof options));
     CHECK(options.struct_size == sizeof options && options.warn_days == 30 && options.at == 0);
     options.at = AT;
     options.cluster_cas = cluster_cas;
@@ -671,9 +671,9 @@ static void test_diagnose_with_options(const char *examples) {
             OkdTrustDoctorOptions known;
             uint64_t future_option;
         } newer;
-        memset(&newer, 0, sizeof newer);
-        OK(okd_trust_doctor_options_init(&newer.known));
-        newer.known.struct_size = sizeof newer;
+        memset(&newer, 0xAB, sizeof newer);
+        OK(okd_trust_doctor_options_init(&newer.known, sizeof newer)); /* a caller built with a newer header */
+        CHECK(newer.known.struct_size == sizeof newer && newer.future_option == 0 && newer.known.warn_days == 30);
         newer.known.at = AT;
         OK(okd_trust_diagnose_with_options(kcs, labels, 1, &newer.known, &d)); /* unset: accepted */
         okd_trust_diagnosis_free(d), d = NULL;
@@ -682,7 +682,29 @@ static void test_diagnose_with_options(const char *examples) {
         EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "newer okd-trust");
     }
     CHECK(none == NULL);
-    CHECK_STATUS(okd_trust_doctor_options_init(NULL), OKD_TRUST_STATUS_NULL_POINTER);
+    CHECK_STATUS(okd_trust_doctor_options_init(NULL, sizeof options), OKD_TRUST_STATUS_NULL_POINTER);
+    {
+        /* init writes no byte past the size it is given (the guard after the struct stays). */
+        struct {
+            size_t struct_size;
+            unsigned char rest[sizeof(OkdTrustDoctorOptions) - sizeof(size_t)];
+            unsigned char guard[16];
+        } older;
+        size_t g;
+        int guard_kept = 1;
+        memset(&older, 0xCD, sizeof older);
+        CHECK_STATUS(okd_trust_doctor_options_init((OkdTrustDoctorOptions *)(void *)&older, sizeof(size_t)),
+                     OKD_TRUST_STATUS_INVALID_INPUT); /* smaller than any version */
+        EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "smaller than any version");
+        OK(okd_trust_doctor_options_init((OkdTrustDoctorOptions *)(void *)&older, sizeof(OkdTrustDoctorOptions)));
+        for (g = 0; g < sizeof older.guard; g++) guard_kept &= older.guard[g] == 0xCD;
+        CHECK(guard_kept && older.struct_size == sizeof(OkdTrustDoctorOptions));
+        /* Garbage where the size should be: refused before anything past it is read. */
+        older.struct_size = (size_t)-1;
+        CHECK_STATUS(okd_trust_diagnose_with_options(kcs, labels, 1, (const OkdTrustDoctorOptions *)(const void *)&older, &none),
+                     OKD_TRUST_STATUS_INVALID_INPUT);
+        EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "not a size");
+    }
     CHECK_STATUS(okd_trust_diagnose_with_options(kcs, labels, 1, NULL, NULL), OKD_TRUST_STATUS_NULL_POINTER);
 
     okd_trust_bundle_free(chain);

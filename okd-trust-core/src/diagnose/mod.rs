@@ -119,6 +119,9 @@ impl DoctorInput {
     /// The label of the served chain when the caller has none of its own (a binding given a value,
     /// not a file).
     pub const SERVING_CHAIN_LABEL: &'static str = "api-int";
+    /// The label of a cluster CA bundle when the caller has none of its own (`cluster-ca[1]`,
+    /// ... when there are several).
+    pub const CLUSTER_CA_LABEL: &'static str = "cluster-ca";
     /// The label of multus' CA when the caller has none of its own.
     pub const MULTUS_CA_LABEL: &'static str = "openshift-multus/kube-root-ca.crt";
     /// The label of the signer Secret when the caller has none of its own.

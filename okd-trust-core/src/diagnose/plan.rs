@@ -2,7 +2,7 @@
 //! ConfigMap patch, and the ordered follow-up actions — built from the facts the checks judged.
 
 use super::node::{NodeTrust, Roots, cluster_bundle};
-use super::repair::{self, BundlePolicy, KubeconfigRepair, Serving};
+use super::repair::{self, BundlePolicy, KubeconfigRepair, Refusal, RepairTarget, Serving};
 use super::{DoctorInput, FleetCache};
 use crate::CaBundle;
 
@@ -68,14 +68,35 @@ pub(super) fn plan(input: &DoctorInput, nodes: &[NodeTrust<'_>], fleet: &FleetCa
             Roots::System { .. } => &empty,
             Roots::Unusable { .. } | Roots::Unread { .. } => continue,
         };
-        // Nothing left once the expired go: the repair itself refuses to write an empty bundle,
-        // naming the file.
-        let wanted =
-            repair::repaired_bundle(Some(current), &cluster, BundlePolicy::Union, Some(input.at)).unwrap_or_default();
+        let node_id = (node.index, node.source);
+        let Ok(wanted) = repair::repaired_bundle(Some(current), &cluster, BundlePolicy::Union, Some(input.at)) else {
+            // Nothing left once the expired go: a refusal that says so, for the file it concerns
+            // (nothing to say when the node trusted nothing of its own either).
+            if current.is_empty() {
+                continue;
+            }
+            let (target, old_text) = match roots {
+                Roots::File { file, text, .. } => {
+                    (RepairTarget::CaFile { path: file.path.clone() }, String::from_utf8_lossy(text).into_owned())
+                }
+                Roots::System { empty_file: Some(file), .. } => {
+                    (RepairTarget::CaFile { path: file.path.clone() }, String::new())
+                }
+                _ => (RepairTarget::Kubeconfig, node.kubeconfig.text()),
+            };
+            plan.kubeconfigs.push(repair::refused(
+                node_id,
+                target,
+                cluster_name,
+                old_text,
+                current,
+                Refusal::NothingLeft,
+            ));
+            continue;
+        };
         if current.diff(&wanted).is_unchanged() {
             continue;
         }
-        let node_id = (node.index, node.source);
         let repair = match roots {
             Roots::File { file, text, .. } => {
                 repair::ca_file(node_id, cluster_name, &file.path, text, current, &wanted, &serving)

@@ -50,6 +50,13 @@ impl KubeconfigRepair {
         }
     }
 
+    /// Whether nothing is left to write: verified and unchanged, or the file already holds exactly
+    /// this bundle and only the served chain's check refused it (the [`verdict`](Self::verdict)
+    /// says why). An "ensure this bundle" caller is done then; any other refusal is an error.
+    pub fn is_settled(&self) -> bool {
+        !self.changed && (self.is_verified() || matches!(self.refusal(), Some(Refusal::StillUntrusted(_))))
+    }
+
     /// Whether every check passed, so the new text may be written.
     pub fn is_verified(&self) -> bool {
         matches!(self.outcome, RepairOutcome::Verified { .. })
@@ -127,6 +134,9 @@ pub enum RepairOutcome {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Refusal {
+    /// Every certificate is expired at the time judged: the repair would leave nothing to trust.
+    #[error("refusing to write an empty CA bundle: every certificate is expired at the time judged")]
+    NothingLeft,
     /// The edit itself is not provably safe (CA data behind an anchor, insecure-skip-tls-verify,
     /// a CA file also named, UTF-16, an empty bundle...).
     #[error("not repairable automatically: {0}")]
@@ -157,17 +167,19 @@ impl Refusal {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Refusal::EditRefused(e) => Error::Edit(e.clone()).kind(),
-            Refusal::NotText { .. }
+            Refusal::NothingLeft
+            | Refusal::NotText { .. }
             | Refusal::ReparseFailed
             | Refusal::ValidationFailed(_)
             | Refusal::StillUntrusted(_) => ErrorKind::UnsafeEdit,
         }
     }
 
-    /// A stable code: `edit-refused`, `not-text`, `reparse-failed`, `validation-failed` or
-    /// `still-untrusted`.
+    /// A stable code: `nothing-left`, `edit-refused`, `not-text`, `reparse-failed`,
+    /// `validation-failed` or `still-untrusted`.
     pub fn code(&self) -> &'static str {
         match self {
+            Refusal::NothingLeft => "nothing-left",
             Refusal::EditRefused(_) => "edit-refused",
             Refusal::NotText { .. } => "not-text",
             Refusal::ReparseFailed => "reparse-failed",
@@ -382,6 +394,20 @@ pub(super) fn ca_file(
     })();
     let target = RepairTarget::CaFile { path: path.to_owned() };
     finish((index, source), target, cluster_name, old_text, differs, diff, outcome)
+}
+
+/// A repair refused before any new text was made (`refusal`), of the file `target` holding
+/// `old_text`, which trusts `current`.
+pub(super) fn refused(
+    id: (usize, &str),
+    target: RepairTarget,
+    cluster: &str,
+    old_text: String,
+    current: &CaBundle,
+    refusal: Refusal,
+) -> KubeconfigRepair {
+    let diff = current.diff(&CaBundle::default());
+    finish(id, target, cluster, old_text, None, diff, Err(refusal))
 }
 
 fn finish(

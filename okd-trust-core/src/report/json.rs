@@ -66,8 +66,8 @@ struct RepairView<'a> {
     changed: bool,
     added: Vec<CertView<'a>>,
     removed: Vec<CertView<'a>>,
-    /// `None` when refused.
-    new_text: Option<&'a str>,
+    /// "" when refused (as schema 1 always had it).
+    new_text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -124,7 +124,7 @@ fn repair(r: &KubeconfigRepair) -> RepairView<'_> {
         changed: r.changed,
         added: certs(&r.added),
         removed: certs(&r.removed),
-        new_text: r.new_text(),
+        new_text: r.new_text().unwrap_or_default(),
     }
 }
 

@@ -55,10 +55,10 @@
 //!         "refusal": null | "edit-refused" | "not-text" | "reparse-failed"
 //!                  | "validation-failed" | "still-untrusted",   // why not, when not verified
 //!         "verification": "re-parsed, ...",     // what was checked, or why not
-//!         "changed": true,                      // false: verified, and the file already holds it
+//!         "changed": true,                      // false: the file already holds it (refused: no change was needed)
 //!         "added":   [{"subject", "sha256", "not_before", "not_after"}],
 //!         "removed": [{"subject", "sha256", "not_before", "not_after"}],
-//!         "new_text": "apiVersion: v1\n..."     // the whole new file (null when refused)
+//!         "new_text": "apiVersion: v1\n..."     // the whole new file ("" when refused)
 //!       }
 //!     ],
 //!     "multus_patch": null | {"target": "openshift-multus/kube-root-ca.crt", "patch": "{\"data\":...}", "note": "..."},

@@ -243,9 +243,11 @@ class Kubeconfig:
     def ca_bundle(self, cluster: Optional[str] = None) -> Optional[CaBundle]:
         """The bundle in certificate-authority-data, or None when it embeds none."""
     def server(self, cluster: Optional[str] = None) -> Optional[str]:
-        """The server URL."""
+        """The server URL of `cluster` (default: the current one); raises ValidationError when
+        there is no such cluster."""
     def server_name(self, cluster: Optional[str] = None) -> Optional[str]:
-        """The host name a client verifies the server certificate against."""
+        """The host name a client verifies the server certificate against (None without a
+        server); raises ValidationError when there is no such cluster."""
     def validate(self) -> List[str]:
         """Every problem client-go's validation reports (empty when valid)."""
     def with_ca_bundle(self, bundle: CaBundle, cluster: Optional[str] = None) -> str:
@@ -316,16 +318,20 @@ class KubeconfigRepair:
         """The whole new file; None when refused."""
     @property
     def changed(self) -> bool:
-        """Whether a verified repair writes anything (False when the file already holds it, and
-        for a refused repair)."""
+        """Whether the file would change (False when it already holds the new text). A refused
+        repair writes nothing; there this says whether a change was needed."""
+    @property
+    def settled(self) -> bool:
+        """Nothing is left to write: verified and unchanged, or the file already holds exactly
+        this bundle, which still does not verify the serving chain (the verdict says so)."""
     @property
     def refusal(self) -> Optional[str]:
         """Why not to apply it: "edit-refused", "not-text", "reparse-failed",
         "validation-failed" or "still-untrusted"; None when verified."""
     @property
     def verdict(self) -> Optional[Verdict]:
-        """The new bundle's verdict on the serving chain that proved the repair (None without a
-        chain, or when refused)."""
+        """The new bundle's verdict on the serving chain, when it was checked: trusted for a
+        verified repair (its proof), untrusted for a "still-untrusted" refusal; else None."""
     @property
     def added(self) -> List[CertSummary]:
         """CAs added."""

@@ -98,10 +98,10 @@ def verify_chain(bundle, serving_chain, server_name, at):
 
 
 def refuse(repair, label):
-    """Raises TrustError unless the repair may be applied: verified, or refused only because the
-    file, which already holds exactly this bundle, still does not verify the serving chain (then
-    nothing is written, and the verdict is reported)."""
-    if repair.verified or (repair.refusal == "still-untrusted" and not repair.changed):
+    """Raises TrustError unless the repair may be applied (verified) or nothing is left to write
+    (settled, the library's call: the file already holds exactly this bundle; the verdict is
+    reported)."""
+    if repair.verified or repair.settled:
         return
     raise TrustError("%s: refusing to write (%s): %s" % (label, repair.refusal, repair.verification))
 
@@ -117,9 +117,7 @@ def repair_kubeconfig(text, label, wanted, cluster=None, state="union", prune_ex
     """
     try:
         config = okd_trust.Kubeconfig.parse(text)
-        cluster = cluster or config.current_cluster
-        if cluster is None:
-            raise TrustError("%s: no current cluster; set the cluster option" % label)
+        # The library resolves no cluster to the current one, or says there is none.
         current = config.ca_bundle(cluster)
         bundle = new_bundle(current, wanted, state, prune_expired, at)
         repair = okd_trust.repair_kubeconfig(config, bundle, cluster=cluster, serving_chain=serving_chain,
@@ -130,7 +128,7 @@ def repair_kubeconfig(text, label, wanted, cluster=None, state="union", prune_ex
     return {
         "text": repair.new_text if repair.verified else repair.old_text,
         "changed": repair.changed,
-        "cluster": cluster,
+        "cluster": repair.cluster,
         "old_bundle": current,
         "new_bundle": bundle,
         "verdict": repair.verdict,
