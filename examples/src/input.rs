@@ -7,7 +7,6 @@ use std::os::unix::fs::{FileTypeExt as _, OpenOptionsExt as _};
 use std::path::Path;
 use std::time::SystemTime;
 
-use okd_trust::cert::ServedChain;
 use okd_trust::{CaBundle, Certificate, Limits, Timestamp};
 
 use crate::error::CliError;
@@ -103,17 +102,18 @@ pub(crate) fn bundle(option: &'static str, path: &Path) -> Result<CaBundle, CliE
 /// Unlike a CA bundle, a certificate that does not parse is an error, not a warning: Go's TLS
 /// client aborts the handshake on it, and skipping the leaf would verify the wrong certificate.
 pub(crate) fn chain(option: &'static str, path: &Path) -> Result<Vec<Certificate>, CliError> {
-    chain_from(option, path, &read(option, path)?)
-}
-
-/// A served chain from bytes already read: the core reads it strictly (see
-/// [`ServedChain`]); blocks of other kinds are named on stderr.
-pub(crate) fn chain_from(option: &'static str, path: &Path, bytes: &[u8]) -> Result<Vec<Certificate>, CliError> {
-    let chain = ServedChain::from_pem(bytes, &Limits::default()).map_err(|source| CliError::Chain {
-        option,
-        path: path.to_owned(),
-        source: Box::new(source),
-    })?;
+    let bytes = read(option, path)?;
+    let chain =
+        okd_trust::input::served_chain(&path.display().to_string(), &bytes, &Limits::default()).map_err(|source| {
+            match source {
+                // A chain's own errors say where in the file, not which file: the path goes in front.
+                okd_trust::Error::Chain(source) => {
+                    CliError::Chain { option, path: path.to_owned(), source: Box::new(source) }
+                }
+                // Detection's errors name the file already.
+                source => CliError::Input { option, source },
+            }
+        })?;
     for (at, label) in &chain.skipped {
         eprintln!("okd-trust: warning: {option} {}: {at}: {label} block skipped", path.display());
     }

@@ -197,7 +197,7 @@ fn manifest_kind(e: &ManifestError) -> ErrorKind {
 fn input_kind(e: &InputError) -> ErrorKind {
     match e {
         InputError::Invalid { source, .. } => source.kind(),
-        InputError::WrongKind { .. } => ErrorKind::Invalid,
+        InputError::WrongKind { .. } | InputError::NoChain { .. } => ErrorKind::Invalid,
         _ => ErrorKind::Parse,
     }
 }

@@ -14,6 +14,7 @@
 //! # Ok::<(), okd_trust::Error>(())
 //! ```
 
+use crate::cert::ServedChain;
 use crate::document::{self, Kind, Node};
 use crate::manifest::{self, Manifest};
 use crate::{CaBundle, Error, Kubeconfig, Limits};
@@ -64,6 +65,14 @@ pub enum InputError {
         /// The reader's error.
         source: Box<Error>,
     },
+    /// Neither PEM certificates nor a Secret holding `tls.crt`, where a served chain belongs.
+    #[error("{label}: this is a {found}, not a served chain (PEM certificates, or a TLS Secret's tls.crt)")]
+    NoChain {
+        /// The input's label.
+        label: String,
+        /// What it is.
+        found: &'static str,
+    },
     /// A manifest holds none of the CA keys.
     #[error("{label}: no ConfigMap or Secret in it has a key {}", CA_KEYS.join(", "))]
     NoCaKey {
@@ -87,9 +96,8 @@ pub fn detect_with_limits(label: &str, bytes: &[u8], limits: &Limits) -> Result<
     let invalid =
         |what: &'static str, e: Error| InputError::Invalid { label: label.to_owned(), what, source: Box::new(e) };
     let text = String::from_utf8_lossy(bytes);
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let pem = || CaBundle::from_pem_with_limits(bytes, limits).map(Detected::Pem).map_err(|e| invalid("PEM", e.into()));
-    if trimmed.starts_with("-----BEGIN ") {
+    if starts_as_pem(&text) {
         return Ok(pem()?);
     }
     let has_pem = text.contains("-----BEGIN ");
@@ -151,6 +159,39 @@ pub fn kubeconfig(label: &str, bytes: &[u8]) -> Result<Result<Kubeconfig, crate:
             other => Err(other),
         },
         Err(e) => Err(e),
+    }
+}
+
+/// Text that opens with a PEM `BEGIN` line (after a byte-order mark and blank space) is PEM,
+/// whatever follows.
+fn starts_as_pem(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}').trim_start().starts_with("-----BEGIN ")
+}
+
+/// A served chain from any input that holds one, read strictly ([`ServedChain`]: whole or not at
+/// all, never the lenient bundle reading): PEM text (a chain, `openssl s_client -showcerts`
+/// output), or the `tls.crt` of a Secret (the one kubernetes.io/tls Secrets serve).
+///
+/// ```
+/// use okd_trust::{Limits, input};
+/// let pem = okd_trust::examples::API_INT_SERVING_CHAIN;
+/// assert_eq!(input::served_chain("chain.pem", pem.as_bytes(), &Limits::default())?.certificates.len(), 2);
+/// let kubeconfig = okd_trust::examples::NODE_KUBECONFIG;
+/// assert!(input::served_chain("kubeconfig", kubeconfig.as_bytes(), &Limits::default()).is_err());
+/// # Ok::<(), okd_trust::Error>(())
+/// ```
+pub fn served_chain(label: &str, bytes: &[u8], limits: &Limits) -> Result<ServedChain, Error> {
+    if starts_as_pem(&String::from_utf8_lossy(bytes)) {
+        return Ok(ServedChain::from_pem(bytes, limits)?);
+    }
+    match detect_with_limits(label, bytes, limits)? {
+        // PEM after other text (`openssl s_client` output): read again, strictly.
+        Detected::Pem(_) => Ok(ServedChain::from_pem(bytes, limits)?),
+        Detected::Manifests(objects) => match objects.iter().find_map(|object| object.get("tls.crt")) {
+            Some(chain) => Ok(ServedChain::from_pem(chain, limits)?),
+            None => Err(InputError::NoChain { label: label.to_owned(), found: "manifest without tls.crt" }.into()),
+        },
+        Detected::Kubeconfig(_) => Err(InputError::NoChain { label: label.to_owned(), found: "kubeconfig" }.into()),
     }
 }
 

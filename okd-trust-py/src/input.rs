@@ -1,7 +1,6 @@
 //! Python values to core inputs: certificates, bundles, kubeconfigs and Secrets from the binding's
 //! own objects or any content the core's input detection reads.
 
-use okd_trust::cert::ServedChain;
 use okd_trust::input::{Detected, InputError};
 use okd_trust::manifest::Manifest;
 use okd_trust::{CaBundle, Certificate, Kubeconfig, Limits};
@@ -13,7 +12,8 @@ use crate::cert::PyCertificate;
 use crate::convert::{self, bytes_of};
 use crate::kubeconfig::PyKubeconfig;
 
-/// Certificates from a `Certificate`, a `CaBundle`, PEM text, or an iterable of `Certificate`s.
+/// Certificates from a `Certificate`, a `CaBundle`, an iterable of `Certificate`s, or content:
+/// PEM text or a TLS Secret, read as a served chain (strictly, by the core).
 pub(crate) fn certificates(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Certificate>> {
     if let Ok(cert) = value.cast::<PyCertificate>() {
         return Ok(vec![cert.get().inner.clone()]);
@@ -25,7 +25,8 @@ pub(crate) fn certificates(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str)
         // A served chain is read whole or not at all (the core's reader): a damaged leaf skipped
         // would leave the intermediate alone, which verifies.
         let bytes = bytes_of(value, what)?;
-        let chain = ServedChain::from_pem(&bytes, &Limits::default()).map_err(|e| convert::error(py, e))?;
+        let chain =
+            okd_trust::input::served_chain(what, &bytes, &Limits::default()).map_err(|e| convert::error(py, e))?;
         return Ok(chain.certificates);
     }
     let mut certs = Vec::new();

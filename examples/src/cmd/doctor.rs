@@ -185,7 +185,7 @@ fn builtin(args: &Args) -> Result<DoctorInput, CliError> {
     input.serving_chain = Some(Labelled::new("api-int.ocp.example.com:6443", chain.iter().cloned().collect()));
     let stale = Kubeconfig::parse(examples::NODE_KUBECONFIG.as_bytes()).map_err(|e| builtin_error(e.into()))?;
     if let Some(bundle) = stale.ca_bundle("local").map_err(|e| builtin_error(e.into()))? {
-        input.multus_ca = Some(Labelled::new("openshift-multus/kube-root-ca.crt", bundle));
+        input.multus_ca = Some(Labelled::new(DoctorInput::MULTUS_CA_LABEL, bundle));
     }
     Ok(input)
 }
@@ -312,22 +312,8 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Held), CliError> {
         input.cluster_cas.push(Labelled::new(label(path), read_bundle("--cluster-ca", path)?));
     }
     if let Some(path) = &args.serving_chain {
-        let option = "--serving-chain";
-        let (bytes, detected) = read_detected(option, path)?;
-        let chain = match &detected {
-            // The same bytes read strictly: a served chain is read whole or not at all.
-            Detected::Pem(_) => input::chain_from(option, path, &bytes)?,
-            Detected::Manifests(_) => bundle_of(option, path, &detected)?.iter().cloned().collect(),
-            // catch-all: any other kind is the wrong input here, named by the core's kind_name.
-            _ => {
-                return Err(CliError::WrongKind {
-                    option: "--serving-chain",
-                    path: path.clone(),
-                    found: detected.kind_name(),
-                    expected: "PEM certificates or a TLS Secret",
-                });
-            }
-        };
+        // PEM or a TLS Secret's tls.crt, read strictly by the core: whole or not at all.
+        let chain = input::chain("--serving-chain", path)?;
         input.serving_chain = Some(Labelled::new(label(path), chain));
     }
     if let Some(target) = &args.connect {
