@@ -14,7 +14,7 @@
 //! # Ok::<(), okd_trust::Error>(())
 //! ```
 
-use crate::cert::ServedChain;
+use crate::cert::{ChainError, ServedChain};
 use crate::document::{self, Kind, Node};
 use crate::manifest::{self, Manifest};
 use crate::{CaBundle, Error, Kubeconfig, Limits};
@@ -184,7 +184,13 @@ pub fn served_chain(label: &str, bytes: &[u8], limits: &Limits) -> Result<Served
     if starts_as_pem(&String::from_utf8_lossy(bytes)) {
         return Ok(ServedChain::from_pem(bytes, limits)?);
     }
-    match detect_with_limits(label, bytes, limits)? {
+    let detected = match detect_with_limits(label, bytes, limits) {
+        Ok(detected) => detected,
+        // Text of no kind at all: what a served chain lacks is a certificate.
+        Err(Error::Input(InputError::Unrecognised { .. })) => return Err(ChainError::NoCertificate.into()),
+        Err(e) => return Err(e),
+    };
+    match detected {
         // PEM after other text (`openssl s_client` output): read again, strictly.
         Detected::Pem(_) => Ok(ServedChain::from_pem(bytes, limits)?),
         Detected::Manifests(objects) => match objects.iter().find_map(|object| object.get("tls.crt")) {
