@@ -19,6 +19,10 @@ use crate::document::{self, Kind, Node};
 use crate::manifest::{self, Manifest};
 use crate::{CaBundle, Error, Kubeconfig, Limits};
 
+/// The name of the Secret holding the api-int load balancer's signer
+/// (`openshift-kube-apiserver-operator/loadbalancer-serving-signer`).
+const SIGNER_SECRET_NAME: &str = "loadbalancer-serving-signer";
+
 /// The keys a CA bundle is read from in a ConfigMap or Secret, in order of preference.
 pub const CA_KEYS: [&str; 3] = ["ca-bundle.crt", "ca.crt", "tls.crt"];
 
@@ -227,8 +231,9 @@ impl Detected {
         }
     }
 
-    /// The first Secret of the manifests (the doctor's signer Secret); `None` for any other input,
-    /// or manifests without a Secret.
+    /// The doctor's signer Secret: the Secret named `loadbalancer-serving-signer` when the
+    /// manifests hold one (a `List` of several Secrets), else their first Secret; `None` for any
+    /// other input, or manifests without a Secret.
     ///
     /// ```
     /// use okd_trust::input;
@@ -240,7 +245,14 @@ impl Detected {
     /// ```
     pub fn into_secret(self) -> Option<Manifest> {
         match self {
-            Detected::Manifests(objects) => objects.into_iter().find(|m| m.kind == manifest::ManifestKind::Secret),
+            Detected::Manifests(objects) => {
+                let mut secrets = objects.into_iter().filter(|m| m.kind == manifest::ManifestKind::Secret);
+                let first = secrets.next()?;
+                if first.metadata.name == SIGNER_SECRET_NAME {
+                    return Some(first);
+                }
+                secrets.find(|m| m.metadata.name == SIGNER_SECRET_NAME).or(Some(first))
+            }
             Detected::Kubeconfig(_) | Detected::Pem(_) => None,
         }
     }

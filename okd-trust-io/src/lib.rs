@@ -55,9 +55,14 @@ fn read_bounded(source: impl Read, limit: usize) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The first platform trust store that loads, with its path.
+/// The platform trust store Go loads (the first of the files that can be read), with its path.
 pub fn system_roots() -> Option<(String, CaBundle)> {
-    SYSTEM_ROOT_FILES.iter().find_map(|path| Some(((*path).to_owned(), CaBundle::from_pem(&read(path).ok()?).ok()?)))
+    // As Go's loader: the first file that can be read wins, whatever it holds (what does not
+    // parse adds nothing), and the files after it are not looked at.
+    SYSTEM_ROOT_FILES.iter().find_map(|path| {
+        let bytes = read(path).ok()?;
+        Some(((*path).to_owned(), CaBundle::from_pem(&bytes).unwrap_or_default()))
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
-use okd_trust::diagnose::{self, CaFile, DoctorInput, Labelled, Verdict};
+use okd_trust::diagnose::{self, CaFile, DoctorInput, FleetCache, Labelled, Verdict};
 use okd_trust::input::{self as detect, Detected};
 use okd_trust::{CaBundle, Certificate, Kubeconfig, Timestamp, examples, report};
 
@@ -113,7 +113,10 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
         }
         (builtin(args)?, Held::default())
     };
-    let diagnosis = diagnose::diagnose(&input);
+    // One cache for this diagnosis and, with --fix, the judgement of the files as written: the
+    // second asks mostly the same questions of the same certificates.
+    let fleet = FleetCache::new();
+    let diagnosis = diagnose::diagnose_with_cache(&input, &fleet);
     let rendered = match args.format {
         Format::Text => report::text(&diagnosis),
         Format::Json => report::json(&diagnosis),
@@ -137,7 +140,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
     fix(args, &diagnosis, files)?;
     // Exit 0 only if the node is healthy now: judge again with the kubeconfigs as written, so a
     // problem the fix does not touch (multus, an expiring signer, a legacy Secret) still exits 1.
-    let after = diagnose::diagnose(&with_repairs(input, &diagnosis.plan.kubeconfigs));
+    let after = diagnose::diagnose_with_cache(&with_repairs(input, &diagnosis.plan.kubeconfigs), &fleet);
     if after.verdict != diagnosis.verdict {
         eprintln!("okd-trust: --fix: verdict with the files as written: {}", after.verdict.as_str());
     }
@@ -370,16 +373,8 @@ fn system_roots(given: Option<&Path>) -> Result<Option<Labelled<CaBundle>>, CliE
     if let Some(path) = given {
         return Ok(Some(Labelled::new(label(path), input::bundle("--system-roots", path)?)));
     }
-    for path in diagnose::SYSTEM_ROOT_FILES.map(Path::new) {
-        if path.is_file() {
-            // A platform bundle that cannot be loaded is as good as none; say so and go on.
-            match input::bundle("system roots", path) {
-                Ok(bundle) => return Ok(Some(Labelled::new(label(path), bundle))),
-                Err(e) => eprintln!("okd-trust: warning: {e}"),
-            }
-        }
-    }
-    Ok(None)
+    // The platform's, found and read as the bindings find them (okd_trust_io, as Go does).
+    Ok(okd_trust_io::doctor::system_roots(None))
 }
 
 /// Fetches the chain `target` serves, leaf first, over TLS, without judging it: judging is the

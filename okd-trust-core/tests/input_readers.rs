@@ -1,5 +1,6 @@
-//! A served chain is read whole or not at all, from PEM or a TLS Secret's `tls.crt`: never the
-//! lenient bundle reading, which would skip a damaged leaf and judge the intermediate alone.
+//! The readers that hand the doctor ready inputs. A served chain is read whole or not at all,
+//! from PEM or a TLS Secret's `tls.crt`: never the lenient bundle reading, which would skip a
+//! damaged leaf and judge the intermediate alone. The signer Secret is found by its name.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use base64::Engine as _;
@@ -43,4 +44,16 @@ fn inputs_without_a_chain_say_what_they_are() {
     let config_map = "kind: ConfigMap\nmetadata: {name: c}\ndata: {ca.crt: x}\n";
     let err = input::served_chain("cm.yaml", config_map.as_bytes(), &Limits::default()).unwrap_err();
     assert!(err.to_string().contains("without tls.crt"), "{err}");
+}
+
+#[test]
+fn the_signer_secret_is_found_by_name_in_a_list() {
+    let list = "apiVersion: v1\nkind: List\nitems:\n\
+        - {kind: Secret, metadata: {name: other, namespace: openshift-kube-apiserver-operator}, type: kubernetes.io/tls}\n\
+        - {kind: Secret, metadata: {name: loadbalancer-serving-signer, namespace: openshift-kube-apiserver-operator}, type: SecretTypeTLS}\n";
+    let secret = input::detect("secrets.yaml", list.as_bytes()).unwrap().into_secret().unwrap();
+    assert_eq!(
+        (secret.metadata.name.as_str(), secret.secret_type.as_str()),
+        ("loadbalancer-serving-signer", "SecretTypeTLS")
+    );
 }
