@@ -226,7 +226,7 @@ extern "C" {
 uint32_t okd_trust_abi_version(void);
 
 /**
- * The library version, e.g. "0.1.0". Static storage: do not free.
+ * The library version, e.g. "0.2.0". Static storage: do not free.
  */
 const char *okd_trust_version(void);
 

@@ -48,7 +48,7 @@ pub extern "C" fn okd_trust_abi_version() -> u32 {
     ffi::constant(OKD_TRUST_ABI_VERSION, || OKD_TRUST_ABI_VERSION)
 }
 
-/// The library version, e.g. "0.1.0". Static storage: do not free.
+/// The library version, e.g. "0.2.0". Static storage: do not free.
 #[unsafe(no_mangle)]
 pub extern "C" fn okd_trust_version() -> *const c_char {
     const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
