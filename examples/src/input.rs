@@ -53,15 +53,6 @@ pub(crate) fn open_regular(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
-/// The directory client-go resolves a kubeconfig's relative paths against: the absolute form of
-/// the directory the file was named in, links not resolved (Go's `filepath.Abs(filepath.Dir(p))`).
-pub(crate) fn base_dir(kubeconfig: &Path) -> String {
-    let dir = kubeconfig.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
-    // Cleaned by the core's resolution, as Go cleans it.
-    absolute.to_string_lossy().into_owned()
-}
-
 /// Refuses `-` (standard input) for more than one of `paths`: it can be read only once.
 pub(crate) fn stdin_once<'a>(paths: impl IntoIterator<Item = &'a std::path::PathBuf>) -> Result<(), CliError> {
     if paths.into_iter().filter(|p| p.as_os_str() == "-").count() > 1 {

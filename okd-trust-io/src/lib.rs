@@ -12,11 +12,11 @@ use std::path::Path;
 use okd_trust::diagnose::SYSTEM_ROOT_FILES;
 use okd_trust::{CaBundle, Limits};
 
-/// The directory a kubeconfig labelled `label` resolves relative paths against: the label's own
-/// directory when the label is the path of a file, else the current directory (absolute, links
-/// not resolved, as Go's `filepath.Abs` makes it).
-pub fn base_dir(label: &str) -> String {
-    let path = Path::new(label);
+/// The directory a kubeconfig read from `path` resolves relative paths against: the path's own
+/// directory when it names a file, else the current directory (a binding's label that is not a
+/// path, `-`); absolute, links not resolved, as Go's `filepath.Abs(filepath.Dir(p))` makes it.
+pub fn base_dir(path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
     let dir = match path.parent() {
         Some(parent) if path.is_file() && !parent.as_os_str().is_empty() => parent,
         // catch-all: not a core enum (a path's parent).
@@ -56,7 +56,7 @@ fn read_bounded(source: impl Read, limit: usize) -> io::Result<Vec<u8>> {
 }
 
 /// The platform trust store Go loads (the first of the files that can be read), with its path.
-pub fn system_roots() -> Option<(String, CaBundle)> {
+pub(crate) fn system_roots() -> Option<(String, CaBundle)> {
     // As Go's loader: the first file that can be read wins, whatever it holds (what does not
     // parse adds nothing), and the files after it are not looked at.
     SYSTEM_ROOT_FILES.iter().find_map(|path| {

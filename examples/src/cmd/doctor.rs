@@ -198,10 +198,9 @@ fn label(path: &Path) -> String {
 }
 
 /// Reads and auto-detects one file.
-fn read_detected(option: &'static str, path: &Path) -> Result<(Vec<u8>, Detected), CliError> {
+fn read_detected(option: &'static str, path: &Path) -> Result<Detected, CliError> {
     let bytes = input::read(option, path)?;
-    let detected = detect::detect(&label(path), &bytes).map_err(|source| CliError::Input { option, source })?;
-    Ok((bytes, detected))
+    detect::detect(&label(path), &bytes).map_err(|source| CliError::Input { option, source })
 }
 
 /// With `--fix`: every kubeconfig opened and locked before it is read, in one order every run
@@ -239,17 +238,10 @@ fn lock_kubeconfigs(paths: &[PathBuf]) -> Result<Vec<Locked>, CliError> {
 
 /// Reads any supported file as a CA bundle.
 fn read_bundle(option: &'static str, path: &Path) -> Result<CaBundle, CliError> {
-    let (_, detected) = read_detected(option, path)?;
-    bundle_of(option, path, &detected)
-}
-
-/// The CA bundle an input holds; an input that holds none is an error naming it.
-fn bundle_of(option: &'static str, path: &Path, detected: &Detected) -> Result<CaBundle, CliError> {
-    detected.ca_bundle().map_err(|source| CliError::Input { option, source })?.ok_or(CliError::Missing {
-        option,
-        path: path.to_owned(),
-        what: "holds no CA certificate",
-    })
+    read_detected(option, path)?
+        .ca_bundle()
+        .map_err(|source| CliError::Input { option, source })?
+        .ok_or(CliError::Missing { option, path: path.to_owned(), what: "holds no CA certificate" })
 }
 
 /// The files `--fix` may write, each locked since before it was read.
@@ -302,7 +294,7 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Held), CliError> {
             Err(source) => return Err(CliError::Input { option: "--kubeconfig", source }),
         };
         let index = input.kubeconfigs.len();
-        if let Some(ca_path) = config.ca_file(&input::base_dir(path)) {
+        if let Some(ca_path) = config.ca_file(&okd_trust_io::base_dir(path)) {
             input.ca_files.push(read_ca_file(index, &ca_path, args.fix, &mut held)?);
         }
         input.kubeconfigs.push(Labelled::new(label(path), config));
@@ -327,7 +319,7 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Held), CliError> {
         input.multus_ca = Some(Labelled::new(label(path), read_bundle("--multus-ca", path)?));
     }
     if let Some(path) = &args.signer_secret {
-        let (_, detected) = read_detected("--signer-secret", path)?;
+        let detected = read_detected("--signer-secret", path)?;
         let secret = detected.into_secret().ok_or(CliError::Missing {
             option: "--signer-secret",
             path: path.clone(),

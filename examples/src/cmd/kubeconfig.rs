@@ -69,7 +69,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
     let bytes = input::read("kubeconfig", &args.path)?;
     let view = match Kubeconfig::parse(&bytes) {
         Ok(config) => {
-            let base = input::base_dir(&args.path);
+            let base = okd_trust_io::base_dir(&args.path);
             View {
                 loaded: true,
                 error: None,

@@ -69,42 +69,40 @@ pub(super) fn plan(input: &DoctorInput, nodes: &[NodeTrust<'_>], fleet: &FleetCa
             Roots::Unusable { .. } | Roots::Unread { .. } => continue,
         };
         let node_id = (node.index, node.source);
+        // The file the repair writes: the CA file the node reads (its path and bytes), else the
+        // kubeconfig itself.
+        let ca_file = match roots {
+            Roots::File { file, text, .. } => Some((file.path.as_str(), *text)),
+            Roots::System { empty_file: Some(file), .. } => Some((file.path.as_str(), &b""[..])),
+            _ => None,
+        };
         let Ok(wanted) = repair::repaired_bundle(Some(current), &cluster, BundlePolicy::Union, Some(input.at)) else {
             // Nothing left once the expired go: a refusal that says so, for the file it concerns
             // (nothing to say when the node trusted nothing of its own either).
-            if current.is_empty() {
-                continue;
+            if !current.is_empty() {
+                let (target, old_text) = match ca_file {
+                    Some((path, text)) => {
+                        (RepairTarget::CaFile { path: path.to_owned() }, String::from_utf8_lossy(text).into_owned())
+                    }
+                    None => (RepairTarget::Kubeconfig, node.kubeconfig.text()),
+                };
+                plan.kubeconfigs.push(repair::refused(
+                    node_id,
+                    target,
+                    cluster_name,
+                    old_text,
+                    current,
+                    Refusal::NothingLeft,
+                ));
             }
-            let (target, old_text) = match roots {
-                Roots::File { file, text, .. } => {
-                    (RepairTarget::CaFile { path: file.path.clone() }, String::from_utf8_lossy(text).into_owned())
-                }
-                Roots::System { empty_file: Some(file), .. } => {
-                    (RepairTarget::CaFile { path: file.path.clone() }, String::new())
-                }
-                _ => (RepairTarget::Kubeconfig, node.kubeconfig.text()),
-            };
-            plan.kubeconfigs.push(repair::refused(
-                node_id,
-                target,
-                cluster_name,
-                old_text,
-                current,
-                Refusal::NothingLeft,
-            ));
             continue;
         };
         if current.diff(&wanted).is_unchanged() {
             continue;
         }
-        let repair = match roots {
-            Roots::File { file, text, .. } => {
-                repair::ca_file(node_id, cluster_name, &file.path, text, current, &wanted, &serving)
-            }
-            Roots::System { empty_file: Some(file), .. } => {
-                repair::ca_file(node_id, cluster_name, &file.path, b"", current, &wanted, &serving)
-            }
-            _ => repair::kubeconfig(node_id, node.kubeconfig, cluster_name, &wanted, &serving),
+        let repair = match ca_file {
+            Some((path, text)) => repair::ca_file(node_id, cluster_name, path, text, current, &wanted, &serving),
+            None => repair::kubeconfig(node_id, node.kubeconfig, cluster_name, &wanted, &serving),
         };
         plan.kubeconfigs.push(repair);
     }
