@@ -4,7 +4,6 @@ use std::io;
 use std::path::PathBuf;
 
 use okd_trust::bundle::BundleError;
-use okd_trust::cert::ChainError;
 
 /// Bad input or a broken output stream: the command could not decide anything.
 #[derive(Debug, thiserror::Error)]
@@ -36,16 +35,6 @@ pub(crate) enum CliError {
         option: &'static str,
         /// The path given.
         path: PathBuf,
-    },
-    /// A served chain that is not one: damaged, unparseable, empty or over a limit.
-    #[error("{option} {}: {source}", path.display())]
-    Chain {
-        /// The option that named the file.
-        option: &'static str,
-        /// The path given.
-        path: PathBuf,
-        /// The core's reason.
-        source: Box<ChainError>,
     },
     /// The x509-limbo suite on standard input is not valid suite JSON.
     #[error("standard input is not an x509-limbo suite: {0}")]

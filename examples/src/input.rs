@@ -94,17 +94,8 @@ pub(crate) fn bundle(option: &'static str, path: &Path) -> Result<CaBundle, CliE
 /// client aborts the handshake on it, and skipping the leaf would verify the wrong certificate.
 pub(crate) fn chain(option: &'static str, path: &Path) -> Result<Vec<Certificate>, CliError> {
     let bytes = read(option, path)?;
-    let chain =
-        okd_trust::input::served_chain(&path.display().to_string(), &bytes, &Limits::default()).map_err(|source| {
-            match source {
-                // A chain's own errors say where in the file, not which file: the path goes in front.
-                okd_trust::Error::Chain(source) => {
-                    CliError::Chain { option, path: path.to_owned(), source: Box::new(source) }
-                }
-                // Detection's errors name the file already.
-                source => CliError::Input { option, source },
-            }
-        })?;
+    let chain = okd_trust::input::served_chain(&path.display().to_string(), &bytes, &Limits::default())
+        .map_err(|source| CliError::Input { option, source })?;
     for (at, label) in &chain.skipped {
         eprintln!("okd-trust: warning: {option} {}: {at}: {label} block skipped", path.display());
     }

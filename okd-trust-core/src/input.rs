@@ -156,8 +156,7 @@ pub fn detect_with_limits(label: &str, bytes: &[u8], limits: &Limits) -> Result<
 /// ```
 pub fn kubeconfig(label: &str, bytes: &[u8]) -> Result<Result<Kubeconfig, crate::kubeconfig::KubeconfigError>, Error> {
     match detect(label, bytes) {
-        Ok(Detected::Kubeconfig(config)) => Ok(Ok(*config)),
-        Ok(other) => Err(InputError::WrongKind { label: label.to_owned(), found: other.kind_name() }.into()),
+        Ok(detected) => detected.into_kubeconfig(label).map(Ok),
         Err(Error::Input(InputError::Invalid { what: "kubeconfig", source, .. })) => match *source {
             Error::Kubeconfig(e) => Ok(Err(e)),
             other => Err(other),
@@ -185,20 +184,27 @@ fn starts_as_pem(text: &str) -> bool {
 /// # Ok::<(), okd_trust::Error>(())
 /// ```
 pub fn served_chain(label: &str, bytes: &[u8], limits: &Limits) -> Result<ServedChain, Error> {
+    // A chain's own errors say where in the text; the label says which input.
+    let invalid = |e: ChainError| InputError::Invalid {
+        label: label.to_owned(),
+        what: "served chain",
+        source: Box::new(Error::Chain(e)),
+    };
+    let strictly = |pem: &[u8]| ServedChain::from_pem(pem, limits).map_err(invalid);
     if starts_as_pem(&String::from_utf8_lossy(bytes)) {
-        return Ok(ServedChain::from_pem(bytes, limits)?);
+        return Ok(strictly(bytes)?);
     }
     let detected = match detect_with_limits(label, bytes, limits) {
         Ok(detected) => detected,
         // Text of no kind at all: what a served chain lacks is a certificate.
-        Err(Error::Input(InputError::Unrecognised { .. })) => return Err(ChainError::NoCertificate.into()),
+        Err(Error::Input(InputError::Unrecognised { .. })) => return Err(invalid(ChainError::NoCertificate).into()),
         Err(e) => return Err(e),
     };
     match detected {
         // PEM after other text (`openssl s_client` output): read again, strictly.
-        Detected::Pem(_) => Ok(ServedChain::from_pem(bytes, limits)?),
+        Detected::Pem(_) => Ok(strictly(bytes)?),
         Detected::Manifests(objects) => match objects.iter().find_map(|object| object.get("tls.crt")) {
-            Some(chain) => Ok(ServedChain::from_pem(chain, limits)?),
+            Some(chain) => Ok(strictly(chain)?),
             None => Err(InputError::NoChain { label: label.to_owned(), found: "manifest without tls.crt" }.into()),
         },
         Detected::Kubeconfig(_) => Err(InputError::NoChain { label: label.to_owned(), found: "kubeconfig" }.into()),
@@ -254,6 +260,23 @@ impl Detected {
                 secrets.find(|m| m.metadata.name == SIGNER_SECRET_NAME).or(Some(first))
             }
             Detected::Kubeconfig(_) | Detected::Pem(_) => None,
+        }
+    }
+
+    /// The kubeconfig, or [`InputError::WrongKind`] naming what `label` holds instead.
+    ///
+    /// ```
+    /// use okd_trust::input;
+    /// let config = input::detect("kubeconfig", okd_trust::examples::NODE_KUBECONFIG.as_bytes())?.into_kubeconfig("kubeconfig")?;
+    /// assert_eq!(config.clusters().len(), 1);
+    /// let pem = input::detect("ca.pem", okd_trust::examples::CLUSTER_CA_BUNDLE.as_bytes())?;
+    /// assert_eq!(pem.into_kubeconfig("ca.pem").unwrap_err().to_string(), "ca.pem: this is a PEM, not a kubeconfig");
+    /// # Ok::<(), okd_trust::Error>(())
+    /// ```
+    pub fn into_kubeconfig(self, label: &str) -> Result<Kubeconfig, Error> {
+        match self {
+            Detected::Kubeconfig(config) => Ok(*config),
+            other => Err(InputError::WrongKind { label: label.to_owned(), found: other.kind_name() }.into()),
         }
     }
 

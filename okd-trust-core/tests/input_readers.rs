@@ -5,6 +5,7 @@
 
 use base64::Engine as _;
 use okd_trust::cert::ChainError;
+use okd_trust::input::InputError;
 use okd_trust::{Error, ErrorKind, Limits, examples, input};
 
 fn b64(text: &str) -> String {
@@ -29,11 +30,25 @@ fn a_tls_secret_serves_its_tls_crt_not_its_ca_crt() {
 fn a_damaged_chain_is_an_error_with_its_place_in_every_form() {
     let damaged = examples::API_INT_SERVING_CHAIN.replacen("MII", "M!I", 1);
     let err = input::served_chain("chain.pem", damaged.as_bytes(), &Limits::default()).unwrap_err();
-    assert!(matches!(err, Error::Chain(ChainError::DamagedBlock { .. })), "{err}");
+    assert!(damaged_block(&err), "{err}");
     assert_eq!((err.kind(), err.position().map(|p| p.line)), (ErrorKind::Parse, Some(1)));
+    assert!(
+        err.to_string().starts_with("chain.pem: served chain: line 1, column 1: damaged PEM block"),
+        "the input is named: {err}"
+    );
     let secret = format!("kind: Secret\nmetadata: {{name: s}}\ndata:\n  tls.crt: {}\n", b64(&damaged));
     let err = input::served_chain("secret.yaml", secret.as_bytes(), &Limits::default()).unwrap_err();
-    assert!(matches!(err, Error::Chain(ChainError::DamagedBlock { .. })), "{err}");
+    assert!(damaged_block(&err), "{err}");
+    assert!(err.to_string().starts_with("secret.yaml: "), "{err}");
+}
+
+fn damaged_block(err: &Error) -> bool {
+    match err {
+        Error::Input(InputError::Invalid { source, .. }) => {
+            matches!(**source, Error::Chain(ChainError::DamagedBlock { .. }))
+        }
+        _ => false,
+    }
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! Python values to core inputs: certificates, bundles, kubeconfigs and Secrets from the binding's
 //! own objects or any content the core's input detection reads.
 
-use okd_trust::input::{Detected, InputError};
 use okd_trust::manifest::Manifest;
 use okd_trust::{CaBundle, Certificate, Kubeconfig, Limits};
 use pyo3::exceptions::PyTypeError;
@@ -64,10 +63,7 @@ pub(crate) fn kubeconfig(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) 
         return Ok(config.get().inner.clone());
     }
     let bytes = bytes_of(value, label)?;
-    match okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))? {
-        Detected::Kubeconfig(config) => Ok(*config),
-        other => Err(convert::error(py, InputError::WrongKind { label: label.to_owned(), found: other.kind_name() })),
-    }
+    okd_trust::input::detect(label, &bytes).and_then(|d| d.into_kubeconfig(label)).map_err(|e| convert::error(py, e))
 }
 
 pub(crate) fn secret(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) -> PyResult<Manifest> {
