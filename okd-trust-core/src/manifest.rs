@@ -204,10 +204,14 @@ pub(crate) fn read_object(document: &Document, node: &Node) -> Result<Manifest, 
     // Counting lines is linear in the text before the object: done only for an error, or a List
     // of n objects would cost n².
     let position = || document.position(node.start);
-    let value = document::to_json(node, document::Reading::Guided)
-        .map_err(|e| ManifestError::Field { position: document.position(e.at), message: e.reason })?;
-    let raw: RawObject = serde_json::from_value(value)
-        .map_err(|e| ManifestError::Field { position: position(), message: e.to_string() })?;
+    let raw: RawObject = document::from_node(node, document::Reading::Guided).map_err(|e| match e {
+        document::FieldError::NotJson(e) => {
+            ManifestError::Field { position: document.position(e.at), message: e.reason }
+        }
+        document::FieldError::Field(e) => {
+            ManifestError::Field { position: document.position(e.offset(node.start)), message: e.message }
+        }
+    })?;
     let kind = match raw.kind.as_str() {
         "ConfigMap" => ManifestKind::ConfigMap,
         "Secret" => ManifestKind::Secret,

@@ -404,4 +404,10 @@ fn a_replaced_duplicate_is_decoded_but_never_converted() {
     assert!(Kubeconfig::parse(kept.as_bytes()).is_err(), "a null key in what is kept fails, as in client-go");
     let bad_tag = "clusters:\n- name: !!int old\n  cluster: {}\nclusters: []\n";
     assert!(Kubeconfig::parse(bad_tag.as_bytes()).is_err(), "decoding the replaced value still fails");
+    // The same holds for a value a merge brought in: kubectl loads the first file, refuses the second.
+    let merged = "clusters:\n- name: a\n  cluster:\n    <<: {x-extra: .nan}\n    server: https://a\n    x-extra: 1\n";
+    let config = Kubeconfig::parse(merged.as_bytes()).unwrap();
+    assert_eq!(config.cluster("a").unwrap().cluster.extra["x-extra"], serde_json::json!(1));
+    let kept = merged.replace("    x-extra: 1\n", "");
+    assert!(matches!(Kubeconfig::parse(kept.as_bytes()), Err(KubeconfigError::Document(_))));
 }

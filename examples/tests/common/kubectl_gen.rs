@@ -1400,7 +1400,7 @@ fn merge_key(d: &mut Draft, rng: &mut Rng) {
         let taken = std::mem::replace(d.cluster(i), Node::Map(Vec::new()));
         *d.cluster(i) = Node::Anchor(name.to_owned(), Box::new(taken));
     };
-    let variant = rng.below(8);
+    let variant = rng.below(9);
     let merged = match variant {
         0 => {
             anchor(d, 0, "base");
@@ -1446,6 +1446,16 @@ fn merge_key(d: &mut Draft, rng: &mut Rng) {
             }
             d.note("top-level x-defaults: &defaults, merged into a cluster");
             map(vec![("<<", Node::Alias("defaults".into())), ("tls-server-name", s("api-int.ocp.example.com"))])
+        }
+        7 => {
+            // yaml.v2 decodes a merged NaN; only JSON refuses it, and only if no later key replaced it.
+            let replaced = rng.chance(50);
+            d.note(if replaced { "<<: {x-extra: .nan}, then x-extra: 1" } else { "<<: {x-extra: .nan}, kept" });
+            let mut entries = vec![("<<", raw("{x-extra: .nan}")), ("server", s("https://merged-nan.example.com"))];
+            if replaced {
+                entries.push(("x-extra", raw("1")));
+            }
+            map(entries)
         }
         _ => {
             let items = d.list("clusters");

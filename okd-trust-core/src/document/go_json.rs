@@ -1,5 +1,5 @@
 //! Field readers with the rules of Go's `encoding/json`, which decodes the JSON that client-go
-//! makes of a kubeconfig (see [`to_json`](super::to_json)) into its typed structs.
+//! makes of a kubeconfig (see [`value`](super::value)) into its typed structs.
 //!
 //! Go's decoder is strict about kinds and lenient about null: a number or a boolean in a string
 //! field, or a string in a boolean field, fails the whole file (kubelet cannot load it); null leaves

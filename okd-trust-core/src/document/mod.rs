@@ -6,6 +6,7 @@
 //! formats get the same positions, limits and errors.
 
 mod ascii_input;
+mod de;
 pub(crate) mod go_json;
 pub(crate) mod lenient;
 mod long_values;
@@ -21,7 +22,8 @@ use ascii_input::AsciiInput;
 use long_values::Shortened;
 use offsets::CharToByte;
 
-pub(crate) use value::{Reading, to_json};
+pub(crate) use de::{FieldError, from_node};
+pub(crate) use value::{NotJson, Reading, check, entries};
 
 /// How a scalar was written in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

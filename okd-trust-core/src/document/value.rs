@@ -1,13 +1,20 @@
-//! A document tree as the JSON client-go decodes: `sigs.k8s.io/yaml`'s `YAMLToJSON`, which reads
-//! YAML with Go's yaml.v2 (YAML 1.1) into untyped values and marshals them as JSON.
+//! The reading client-go gives a document: `sigs.k8s.io/yaml`'s `YAMLToJSON`, which reads YAML
+//! with Go's yaml.v2 (YAML 1.1) into untyped values and marshals them as JSON.
 //!
-//! No field types guide this conversion (client-go passes none), so an unquoted `2019`, `yes` or
+//! No field types guide this reading (client-go passes none), so an unquoted `2019`, `yes` or
 //! `1.5` is a number or a boolean here whatever field it sits in, and the typed readers in
 //! [`go_json`](super::go_json) refuse it where Go's `encoding/json` would. Merge keys (`<<`) follow
 //! yaml.v2 too: applied in place, in order, the merged values overriding keys written before them.
+//!
+//! Nothing here builds a JSON tree: [`check`] finds what `YAMLToJSON` would refuse, and the
+//! deserializer in [`de`](super::de) reads the typed model straight from the nodes through
+//! [`scalar`] and [`entries`].
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use base64::Engine as _;
-use serde_json::{Map, Number, Value};
+use serde_json::Number;
 
 use super::{Kind, Node, Style};
 
@@ -33,61 +40,169 @@ pub(crate) enum Reading {
     Guided,
 }
 
-/// Converts a node to JSON the way `YAMLToJSON` does.
-pub(crate) fn to_json(node: &Node, reading: Reading) -> Result<Value, NotJson> {
+/// A scalar as yaml.v2 decodes it: the JSON value it becomes, or a number JSON cannot hold.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    /// Text, borrowed from the node unless a tag rewrote it (`!!binary`).
+    Str(Cow<'a, str>),
+    /// `.nan`, `.inf` and their kin: numbers JSON cannot hold.
+    NotFinite,
+}
+
+/// Finds what `YAMLToJSON` would refuse anywhere in `node` (a NaN, a null or collection key, a
+/// scalar its tag cannot hold, a merge of a non-mapping), in document order: client-go converts
+/// the whole document before it reads a single field, so these errors come first.
+pub(crate) fn check(node: &Node, reading: Reading) -> Result<(), NotJson> {
     match &node.kind {
-        Kind::Scalar { value, style } => match scalar(value, *style, node.tag.as_deref(), reading) {
-            Ok(Resolved::Value(v)) => Ok(v),
-            Ok(Resolved::NotFinite) => Err(NotJson {
-                at: node.start,
-                reason: format!("{value:?} is NaN or an infinity, which JSON cannot hold (client-go refuses the file)"),
-            }),
-            Err(reason) => Err(NotJson { at: node.start, reason }),
-        },
-        Kind::Sequence(items) => items.iter().map(|i| to_json(i, reading)).collect::<Result<_, _>>().map(Value::Array),
-        Kind::Mapping(entries) => {
-            // yaml.v2 decodes every entry, a repeated key replacing the value before it (outside
-            // strict mode); sigs.k8s.io/yaml then converts what is left to JSON. So a value that a
-            // later duplicate replaces is decoded (its tags must resolve) but never converted: a
-            // null key or a NaN inside it cannot fail the file.
-            let replaced = replaced_entries(entries, reading)?;
-            let mut map = Map::new();
-            for ((key, value), replaced) in entries.iter().zip(replaced) {
-                if is_merge(key) {
-                    merge(value, &mut map, reading)?;
-                } else if replaced {
-                    decode(value, reading)?;
-                } else {
-                    map.insert(key_text(key, reading)?, to_json(value, reading)?);
-                }
+        Kind::Scalar { .. } => json_scalar(node, reading).map(drop),
+        Kind::Sequence(items) => items.iter().try_for_each(|item| check(item, reading)),
+        Kind::Mapping(pairs) => for_each_entry(pairs, reading, |_, value| check(value, reading)),
+    }
+}
+
+/// A scalar node's value, refusing what JSON cannot hold.
+pub(crate) fn json_scalar(node: &Node, reading: Reading) -> Result<Scalar<'_>, NotJson> {
+    let Kind::Scalar { value, style } = &node.kind else {
+        return Err(NotJson { at: node.start, reason: "expected a scalar".into() });
+    };
+    match scalar(value, *style, node.tag.as_deref(), reading) {
+        Ok(Scalar::NotFinite) => Err(NotJson {
+            at: node.start,
+            reason: format!("{value:?} is NaN or an infinity, which JSON cannot hold (client-go refuses the file)"),
+        }),
+        Ok(resolved) => Ok(resolved),
+        Err(reason) => Err(NotJson { at: node.start, reason }),
+    }
+}
+
+/// The entries of a mapping as the JSON object `YAMLToJSON` makes of it: keys as JSON text,
+/// merges applied, each repeated key's last value kept (in the place the key first took).
+///
+/// yaml.v2 decodes every entry, a repeated key replacing the value before it (outside strict
+/// mode); sigs.k8s.io/yaml then converts what is left to JSON. So a value that a later duplicate
+/// replaces is decoded (its tags must resolve) but never converted: a null key or a NaN inside it
+/// cannot fail the file.
+pub(crate) fn entries(pairs: &[(Node, Node)], reading: Reading) -> Result<Vec<(Cow<'_, str>, &Node)>, NotJson> {
+    let mut entries = Vec::with_capacity(pairs.len());
+    for_each_entry(pairs, reading, |key, value| {
+        entries.push((key, value));
+        Ok(())
+    })?;
+    Ok(entries)
+}
+
+/// Calls `each` with every entry of [`entries`], in order, without collecting them when no merge
+/// key makes keys collide (the common case, and the one [`check`] walks on every mapping).
+fn for_each_entry<'a>(
+    pairs: &'a [(Node, Node)],
+    reading: Reading,
+    mut each: impl FnMut(Cow<'a, str>, &'a Node) -> Result<(), NotJson>,
+) -> Result<(), NotJson> {
+    let replaced = replaced_entries(pairs, reading)?;
+    if !pairs.iter().any(|(key, _)| is_merge(key)) {
+        // The surviving keys are unique already: each is emitted where it stands.
+        for ((key, value), replaced) in pairs.iter().zip(replaced) {
+            if replaced {
+                decode(value, reading)?;
+            } else {
+                each(key_text(key, reading)?, value)?;
             }
-            Ok(Value::Object(map))
+        }
+        return Ok(());
+    }
+    let mut object = Object::default();
+    for ((key, value), replaced) in pairs.iter().zip(replaced) {
+        if is_merge(key) {
+            merge(value, &mut object, reading)?;
+        } else if replaced {
+            decode(value, reading)?;
+        } else {
+            object.insert(key_text(key, reading)?, value, reading)?;
+        }
+    }
+    object.entries.into_iter().try_for_each(|(key, value)| each(key, value))
+}
+
+/// A JSON object under construction: entries in insertion order, indexed by key once a merge
+/// can make keys collide.
+#[derive(Default)]
+struct Object<'a> {
+    entries: Vec<(Cow<'a, str>, &'a Node)>,
+    index: HashMap<Cow<'a, str>, usize>,
+}
+
+impl<'a> Object<'a> {
+    /// Sets `key` to `value`; a value it displaces was decoded by yaml.v2 and is then dropped.
+    fn insert(&mut self, key: Cow<'a, str>, value: &'a Node, reading: Reading) -> Result<(), NotJson> {
+        match self.index.get(&key) {
+            Some(&at) => {
+                let displaced = std::mem::replace(&mut self.entries[at].1, value);
+                decode(displaced, reading)
+            }
+            None => {
+                self.index.insert(key.clone(), self.entries.len());
+                self.entries.push((key, value));
+                Ok(())
+            }
         }
     }
 }
 
 /// For each entry, whether a later entry has the same key (as yaml.v2 compares decoded keys; a
 /// merge entry is never replaced this way).
-fn replaced_entries(entries: &[(Node, Node)], reading: Reading) -> Result<Vec<bool>, NotJson> {
-    let mut replaced = vec![false; entries.len()];
-    // From the last entry back, so each key is looked up once: linear in the mapping's width.
-    let mut later = std::collections::HashSet::new();
-    for (i, (key, _)) in entries.iter().enumerate().rev() {
-        if !is_merge(key) {
-            // The decoded value's JSON text tells keys apart as yaml.v2 does: `1` and `"1"` differ.
-            replaced[i] = !later.insert(decode_key(key, reading)?.to_string());
+fn replaced_entries(pairs: &[(Node, Node)], reading: Reading) -> Result<Vec<bool>, NotJson> {
+    let keys = pairs
+        .iter()
+        .map(|(key, _)| if is_merge(key) { Ok(None) } else { decoded_key(key, reading).map(Some) })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut replaced = vec![false; pairs.len()];
+    // Most mappings are a handful of keys: comparing each with the ones after it costs less than
+    // hashing them. Wide ones (a hostile file) take a hash set, linear in the width.
+    const NARROW: usize = 16;
+    if keys.len() <= NARROW {
+        for (i, key) in keys.iter().enumerate() {
+            replaced[i] = key.is_some() && keys[i + 1..].contains(key);
+        }
+    } else {
+        let mut later = HashSet::new();
+        for (i, key) in keys.iter().enumerate().rev() {
+            if let Some(key) = key {
+                replaced[i] = !later.insert(key);
+            }
         }
     }
     Ok(replaced)
 }
 
-/// A mapping key as yaml.v2 decodes it: a collection cannot be a key at all; anything else can,
-/// null included (only the JSON conversion refuses that one).
-fn decode_key(key: &Node, reading: Reading) -> Result<Value, NotJson> {
-    match &key.kind {
-        Kind::Scalar { .. } => to_json(key, reading),
-        _ => Err(NotJson { at: key.start, reason: "invalid map key: a collection".into() }),
-    }
+/// A mapping key as yaml.v2 decodes it, for telling keys apart: `1` and `"1"` differ, as do `1`
+/// and `1.0`. A collection cannot be a key at all; anything else can, null included (only the
+/// JSON conversion refuses that one).
+#[derive(PartialEq, Eq, Hash)]
+enum DecodedKey<'a> {
+    Null,
+    Bool(bool),
+    /// A number, by its JSON text (which tells an integer from a float).
+    Number(String),
+    Str(Cow<'a, str>),
+    NotFinite(&'a str),
+}
+
+fn decoded_key(key: &Node, reading: Reading) -> Result<DecodedKey<'_>, NotJson> {
+    let Kind::Scalar { value, style } = &key.kind else {
+        return Err(NotJson { at: key.start, reason: "invalid map key: a collection".into() });
+    };
+    let decoded =
+        scalar(value, *style, key.tag.as_deref(), reading).map_err(|reason| NotJson { at: key.start, reason })?;
+    Ok(match decoded {
+        Scalar::Null => DecodedKey::Null,
+        Scalar::Bool(b) => DecodedKey::Bool(b),
+        Scalar::Number(n) => DecodedKey::Number(n.to_string()),
+        Scalar::Str(s) => DecodedKey::Str(s),
+        Scalar::NotFinite => DecodedKey::NotFinite(value),
+    })
 }
 
 /// yaml.v2's decoding of a value that is then thrown away: only what fails while decoding (a
@@ -99,8 +214,8 @@ fn decode(node: &Node, reading: Reading) -> Result<(), NotJson> {
             Err(reason) => Err(NotJson { at: node.start, reason }),
         },
         Kind::Sequence(items) => items.iter().try_for_each(|item| decode(item, reading)),
-        Kind::Mapping(entries) => entries.iter().try_for_each(|(key, value)| {
-            decode_key(key, reading)?;
+        Kind::Mapping(pairs) => pairs.iter().try_for_each(|(key, value)| {
+            decoded_key(key, reading)?;
             decode(value, reading)
         }),
     }
@@ -115,9 +230,9 @@ fn is_merge(key: &Node) -> bool {
     }
 }
 
-/// Folds a merge value into `map`: a mapping overrides what is there; in a sequence of mappings the
-/// earlier ones take precedence (yaml.v2 applies them last to first).
-fn merge(value: &Node, map: &mut Map<String, Value>, reading: Reading) -> Result<(), NotJson> {
+/// Folds a merge value into `object`: a mapping overrides what is there; in a sequence of
+/// mappings the earlier ones take precedence (yaml.v2 applies them last to first).
+fn merge<'a>(value: &'a Node, object: &mut Object<'a>, reading: Reading) -> Result<(), NotJson> {
     let not_a_map =
         || NotJson { at: value.start, reason: "map merge requires map or sequence of maps as the value".into() };
     let sources: Vec<&Node> = match &value.kind {
@@ -126,36 +241,37 @@ fn merge(value: &Node, map: &mut Map<String, Value>, reading: Reading) -> Result
         Kind::Scalar { .. } => return Err(not_a_map()),
     };
     for source in sources {
-        match to_json(source, reading)? {
-            Value::Object(fields) => map.extend(fields),
-            _ => return Err(not_a_map()),
+        let Kind::Mapping(pairs) = &source.kind else { return Err(not_a_map()) };
+        for (key, value) in entries(pairs, reading)? {
+            object.insert(key, value, reading)?;
         }
     }
     Ok(())
 }
 
 /// A mapping key as `YAMLToJSON` writes it: strings as they are, numbers and booleans as text.
-fn key_text(key: &Node, reading: Reading) -> Result<String, NotJson> {
+fn key_text(key: &Node, reading: Reading) -> Result<Cow<'_, str>, NotJson> {
     let unsupported = |what: &str| NotJson { at: key.start, reason: format!("unsupported map key of type {what}") };
-    match to_json(key, reading)? {
-        Value::String(s) => Ok(s),
-        Value::Bool(b) => Ok(b.to_string()),
-        Value::Number(n) if n.is_u64() && !n.is_i64() => Err(unsupported("uint64")),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Null => Err(unsupported("nil")),
-        Value::Array(_) | Value::Object(_) => Err(unsupported("collection")),
+    match json_scalar(key, reading) {
+        Ok(Scalar::Str(s)) => Ok(s),
+        Ok(Scalar::Bool(b)) => Ok(Cow::Owned(b.to_string())),
+        Ok(Scalar::Number(n)) if n.is_u64() && !n.is_i64() => Err(unsupported("uint64")),
+        Ok(Scalar::Number(n)) => Ok(Cow::Owned(n.to_string())),
+        Ok(Scalar::Null) => Err(unsupported("nil")),
+        Ok(Scalar::NotFinite) => Err(unsupported("float")),
+        Err(e) if matches!(key.kind, Kind::Scalar { .. }) => Err(e),
+        Err(_) => Err(unsupported("collection")),
     }
 }
 
-enum Resolved {
-    Value(Value),
-    /// `.nan`, `.inf` and their kin: numbers JSON cannot hold.
-    NotFinite,
-}
-
 /// Resolves one scalar as yaml.v2's `resolve` does, honouring an explicit core tag.
-fn scalar(text: &str, style: Style, tag: Option<&str>, reading: Reading) -> Result<Resolved, String> {
-    let string = || Ok(Resolved::Value(Value::String(text.to_owned())));
+pub(crate) fn scalar<'a>(
+    text: &'a str,
+    style: Style,
+    tag: Option<&str>,
+    reading: Reading,
+) -> Result<Scalar<'a>, String> {
+    let string = || Ok(Scalar::Str(Cow::Borrowed(text)));
     let Some(tag) = tag else {
         return match (style, reading) {
             (Style::Plain, Reading::Untyped) => Ok(resolve(text)),
@@ -174,19 +290,16 @@ fn scalar(text: &str, style: Style, tag: Option<&str>, reading: Reading) -> Resu
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(compact)
                 .map_err(|e| format!("!!binary value is not base64: {e}"))?;
-            Ok(Resolved::Value(Value::String(String::from_utf8_lossy(&bytes).into_owned())))
+            Ok(Scalar::Str(Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())))
         }
         "bool" | "int" | "float" | "null" => {
             let resolved = resolve(text);
             let fits = match (&resolved, core) {
-                (Resolved::Value(Value::Bool(_)), "bool") | (Resolved::Value(Value::Null), "null") => true,
-                (Resolved::Value(Value::Number(n)), "int") => !n.is_f64(),
-                (Resolved::Value(Value::Number(n)), "float") => {
-                    return Ok(Resolved::Value(
-                        n.as_f64().and_then(Number::from_f64).map_or(Value::Null, Value::Number),
-                    ));
+                (Scalar::Bool(_), "bool") | (Scalar::Null, "null") | (Scalar::NotFinite, "float") => true,
+                (Scalar::Number(n), "int") => !n.is_f64(),
+                (Scalar::Number(n), "float") => {
+                    return Ok(n.as_f64().and_then(Number::from_f64).map_or(Scalar::Null, Scalar::Number));
                 }
-                (Resolved::NotFinite, "float") => true,
                 _ => false,
             };
             if fits { Ok(resolved) } else { Err(format!("cannot decode {text:?} as a !!{core}")) }
@@ -196,33 +309,31 @@ fn scalar(text: &str, style: Style, tag: Option<&str>, reading: Reading) -> Resu
 }
 
 /// The YAML 1.1 reading of a plain scalar, as yaml.v2 makes it.
-fn resolve(text: &str) -> Resolved {
-    let value = match text {
-        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => Value::Bool(true),
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => Value::Bool(false),
+fn resolve(text: &str) -> Scalar<'_> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => Scalar::Null,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => Scalar::Bool(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => Scalar::Bool(false),
         ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf"
-        | "-.INF" => return Resolved::NotFinite,
+        | "-.INF" => Scalar::NotFinite,
         _ => match number(text) {
-            Some(n) => Value::Number(n),
-            None => Value::String(text.to_owned()),
+            Some(n) => Scalar::Number(n),
+            None => Scalar::Str(Cow::Borrowed(text)),
         },
-    };
-    Resolved::Value(value)
+    }
 }
 
 /// The reading guided by field types: only what means the same in every field is typed.
-fn resolve_guided(text: &str) -> Resolved {
-    let value = match text {
-        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
-        "true" => Value::Bool(true),
-        "false" => Value::Bool(false),
+fn resolve_guided(text: &str) -> Scalar<'_> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => Scalar::Null,
+        "true" => Scalar::Bool(true),
+        "false" => Scalar::Bool(false),
         _ => match number(text) {
-            Some(n) if n.to_string() == text => Value::Number(n),
-            _ => Value::String(text.to_owned()),
+            Some(n) if n.to_string() == text => Scalar::Number(n),
+            _ => Scalar::Str(Cow::Borrowed(text)),
         },
-    };
-    Resolved::Value(value)
+    }
 }
 
 /// A number, when yaml.v2 reads `text` as one: a leading digit or sign, then (with `_` removed)
@@ -326,12 +437,21 @@ fn go_float(s: &str) -> Option<Number> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
+    use serde_json::Value;
+
+    /// The JSON value a resolved scalar becomes.
+    fn json(resolved: Scalar<'_>) -> Value {
+        match resolved {
+            Scalar::Null => Value::Null,
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Number(n) => Value::Number(n),
+            Scalar::Str(s) => Value::String(s.into_owned()),
+            Scalar::NotFinite => panic!("not finite"),
+        }
+    }
 
     fn plain(text: &str) -> Value {
-        match scalar(text, Style::Plain, None, Reading::Untyped).unwrap() {
-            Resolved::Value(v) => v,
-            Resolved::NotFinite => panic!("{text} is not finite"),
-        }
+        json(scalar(text, Style::Plain, None, Reading::Untyped).unwrap())
     }
 
     #[test]
@@ -362,16 +482,13 @@ mod tests {
         assert_eq!(plain("e5"), Value::String("e5".into()));
         assert_eq!(plain("LS0tLS1CRUdJTg=="), Value::String("LS0tLS1CRUdJTg==".into()));
         assert_eq!(plain("127.0.0.1:6443"), Value::String("127.0.0.1:6443".into()));
-        assert!(matches!(scalar(".nan", Style::Plain, None, Reading::Untyped), Ok(Resolved::NotFinite)));
-        assert!(matches!(scalar("-.Inf", Style::Plain, None, Reading::Untyped), Ok(Resolved::NotFinite)));
+        assert!(matches!(scalar(".nan", Style::Plain, None, Reading::Untyped), Ok(Scalar::NotFinite)));
+        assert!(matches!(scalar("-.Inf", Style::Plain, None, Reading::Untyped), Ok(Scalar::NotFinite)));
     }
 
     #[test]
     fn quoting_and_tags_decide_before_resolution() {
-        let text = |r: Result<Resolved, String>| match r {
-            Ok(Resolved::Value(v)) => v,
-            _ => panic!("unresolved"),
-        };
+        let text = |r: Result<Scalar<'_>, String>| json(r.unwrap());
         assert_eq!(text(scalar("yes", Style::DoubleQuoted, None, Reading::Untyped)), Value::String("yes".into()));
         assert_eq!(
             text(scalar("2019", Style::Plain, Some("tag:yaml.org,2002:str"), Reading::Untyped)),
@@ -387,10 +504,7 @@ mod tests {
             Value::String("hi".into())
         );
         assert!(scalar("abc", Style::Plain, Some("tag:yaml.org,2002:int"), Reading::Untyped).is_err());
-        let guided = |t: &str| match scalar(t, Style::Plain, None, Reading::Guided) {
-            Ok(Resolved::Value(v)) => v,
-            _ => panic!("unresolved"),
-        };
+        let guided = |t: &str| json(scalar(t, Style::Plain, None, Reading::Guided).unwrap());
         assert_eq!(guided("n"), Value::String("n".into()));
         assert_eq!(guided("yes"), Value::String("yes".into()));
         assert_eq!(guided("true"), Value::Bool(true));

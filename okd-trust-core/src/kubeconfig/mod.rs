@@ -20,8 +20,6 @@ mod validate;
 
 use std::sync::OnceLock;
 
-use serde::Deserialize;
-
 use crate::document::{self, Document, Kind, Node};
 use crate::{CaBundle, DocumentError, Limits, Position, go_base64};
 
@@ -372,50 +370,43 @@ impl Kubeconfig {
 }
 
 fn read_model(document: &Document, root: &Node) -> Result<Config, KubeconfigError> {
-    let value = document::to_json(root, document::Reading::Untyped).map_err(|e| {
+    let not_json = |e: document::NotJson| {
         KubeconfigError::Document(DocumentError::NotJson { position: document.position(e.at), reason: e.reason })
-    })?;
-    check_version(&value)
+    };
+    // client-go converts the whole document to JSON, then sniffs the version, then reads fields.
+    document::check(root, document::Reading::Untyped).map_err(not_json)?;
+    check_version(root)
         .map_err(|message| KubeconfigError::NotAConfig { position: document.position(root.start), message })?;
-    // The path to a bad field is tracked only once there is one: tracking costs on every field.
-    if let Ok(config) = Config::deserialize(&value) {
-        return Ok(config);
-    }
-    serde_path_to_error::deserialize::<_, Config>(&value).map_err(|e| {
-        let mut node = root;
-        let mut path = String::new();
-        for segment in e.path().iter() {
-            match segment {
-                serde_path_to_error::Segment::Seq { index } => {
-                    node = node.items().get(*index).unwrap_or(node);
-                    path.push_str(&format!("[{index}]"));
-                }
-                serde_path_to_error::Segment::Map { key } => {
-                    node = node.get(key).unwrap_or(node);
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(key);
-                }
-                _ => {}
-            }
-        }
-        KubeconfigError::Field { position: document.position(node.start), path, message: e.into_inner().to_string() }
+    document::from_node::<Config>(root, document::Reading::Untyped).map_err(|e| match e {
+        document::FieldError::NotJson(e) => not_json(e),
+        document::FieldError::Field(e) => KubeconfigError::Field {
+            position: document.position(e.offset(root.start)),
+            path: e.path(),
+            message: e.message,
+        },
     })
 }
 
 /// client-go first reads `apiVersion` and `kind` with Go's case-insensitive key matching (of keys
 /// in sorted order, the last that matches wins), defaults empty ones to `v1` and `Config`, and
 /// refuses anything else.
-fn check_version(value: &serde_json::Value) -> Result<(), String> {
-    let serde_json::Value::Object(map) = value else { return Ok(()) };
+fn check_version(root: &Node) -> Result<(), String> {
+    let Kind::Mapping(pairs) = &root.kind else { return Ok(()) };
+    // `read_model` checked the document first, so these entries read.
+    let entries = document::entries(pairs, document::Reading::Untyped).unwrap_or_default();
     let sniff = |name: &str| -> Result<String, String> {
-        let mut keys: Vec<&String> = map.keys().filter(|k| k.eq_ignore_ascii_case(name)).collect();
-        keys.sort();
-        match keys.last().map(|k| &map[*k]) {
-            None | Some(serde_json::Value::Null) => Ok(String::new()),
-            Some(serde_json::Value::String(s)) => Ok(s.clone()),
-            Some(other) => Err(format!("couldn't get version/kind: {name} is not a string but {other}")),
+        let mut found: Vec<&(std::borrow::Cow<'_, str>, &Node)> =
+            entries.iter().filter(|(k, _)| k.eq_ignore_ascii_case(name)).collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        let value = match found.last() {
+            None => return Ok(String::new()),
+            Some((_, node)) => document::from_node::<serde_json::Value>(node, document::Reading::Untyped)
+                .map_err(|_| format!("couldn't get version/kind: {name} does not read"))?,
+        };
+        match value {
+            serde_json::Value::Null => Ok(String::new()),
+            serde_json::Value::String(s) => Ok(s),
+            other => Err(format!("couldn't get version/kind: {name} is not a string but {other}")),
         }
     };
     let (version, kind) = (sniff("apiVersion")?, sniff("kind")?);
