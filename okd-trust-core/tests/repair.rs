@@ -154,3 +154,42 @@ fn a_plan_that_would_leave_nothing_to_trust_is_refused_as_nothing_left() {
     assert_eq!(repair.refusal().unwrap().code(), "nothing-left");
     assert!(repair.changed && !repair.is_settled(), "a change was needed, and none can be made");
 }
+
+/// A bundle file no kubeconfig names (a pinned anchor): the policy, the reading of what it holds
+/// and the acceptance rule are the doctor's, so the Ansible module restates none of them.
+#[test]
+fn a_pinned_bundle_file_is_repaired_by_the_same_rules() {
+    let file = |old: &[u8], wanted: &CaBundle, policy, prune, chain: Option<&[Certificate]>| {
+        diagnose::repair_bundle_file("anchor.pem", old, wanted, policy, prune, chain, None, at())
+    };
+    // PEM that Go cannot load trusted nothing: it stays byte for byte, and the bundle follows it.
+    let damaged = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    let repair = file(damaged.as_bytes(), &cluster(), BundlePolicy::Union, false, Some(&chain()));
+    let new_text = repair.new_text().unwrap();
+    assert!(new_text.starts_with(damaged), "nothing the file held is dropped");
+    assert!(CaBundle::from_pem(new_text.as_bytes()).unwrap().diff(&cluster()).is_unchanged());
+    assert!(repair.verdict().unwrap().is_trusted() && repair.changed);
+    assert_eq!((repair.cluster.as_str(), repair.target.ca_file()), ("", Some("anchor.pem")));
+
+    // Written once, the file is settled: nothing changes on the next run.
+    let again = file(new_text.as_bytes(), &cluster(), BundlePolicy::Union, false, Some(&chain()));
+    assert!(again.is_settled() && !again.changed);
+
+    // Exact drops valid certificates the wanted bundle lacks, and the file is written anew.
+    let leaf_ca = CaBundle::from_certificates(cluster().iter().take(2).cloned());
+    let exact = file(new_text.as_bytes(), &leaf_ca, BundlePolicy::Exact, false, None);
+    assert_eq!((exact.removed.len(), exact.new_text()), (cluster().len() - 2, Some(leaf_ca.to_pem().as_str())));
+
+    // Pruning everything leaves nothing to write: refused, not an empty file.
+    let expired_only = CaBundle::from_certificates(stale().iter().cloned());
+    let late = Timestamp::parse_rfc3339("2100-01-01T00:00:00Z").unwrap();
+    let nothing =
+        diagnose::repair_bundle_file("anchor.pem", b"", &expired_only, BundlePolicy::Union, true, None, None, late);
+    assert_eq!(nothing.refusal(), Some(&Refusal::NothingLeft));
+    assert!(nothing.new_text().is_none());
+
+    // A bundle that cannot verify what api-int serves is refused, and says why.
+    let refused = file(b"", &stale(), BundlePolicy::Union, false, Some(&chain()));
+    assert!(matches!(refused.refusal(), Some(Refusal::StillUntrusted(_))));
+    assert!(!refused.verdict().unwrap().is_trusted() && !refused.is_settled());
+}

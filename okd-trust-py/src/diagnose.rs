@@ -125,6 +125,49 @@ pub(crate) fn repair_ca_file(
     Ok(PyKubeconfigRepair { inner })
 }
 
+/// A CA bundle file no kubeconfig names (a pinned anchor) at `path`, holding `old`, made to trust
+/// `wanted` by `policy` (`"union"` or `"exact"`; with `prune_expired`, certificates expired at
+/// `at` go), checked as the doctor checks its CA-file repairs: the old bytes stay and what is
+/// missing is appended, the new text loads as exactly the new bundle and, with `serving_chain`,
+/// the new bundle verifies it for `server_name`. Write `new_text` only when `verified`; nothing
+/// left to trust is refused (`"nothing-left"`). The GIL is released.
+#[pyfunction]
+#[pyo3(signature = (path, old, wanted, *, policy="union", prune_expired=false, serving_chain=None, server_name=None, at=None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn repair_bundle_file(
+    py: Python<'_>,
+    path: &str,
+    old: &[u8],
+    wanted: &Bound<'_, PyAny>,
+    policy: &str,
+    prune_expired: bool,
+    serving_chain: Option<&Bound<'_, PyAny>>,
+    server_name: Option<String>,
+    at: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyKubeconfigRepair> {
+    let wanted = bundle(py, wanted, "wanted")?;
+    let policy: BundlePolicy = policy.parse().map_err(PyValueError::new_err)?;
+    let chain = match serving_chain.filter(|c| !c.is_none()) {
+        Some(chain) => Some(certificates(py, chain, "serving_chain")?),
+        None => None,
+    };
+    let at = timestamp(at)?;
+    let (path, old) = (path.to_owned(), old.to_vec());
+    let inner = py.detach(move || {
+        doctor_core::repair_bundle_file(
+            &path,
+            &old,
+            &wanted,
+            policy,
+            prune_expired,
+            chain.as_deref(),
+            server_name.as_deref(),
+            at,
+        )
+    });
+    Ok(PyKubeconfigRepair { inner })
+}
+
 /// One problem the doctor found.
 #[pyclass(frozen, module = "okd_trust", name = "Finding")]
 pub(crate) struct PyFinding {
@@ -241,8 +284,8 @@ impl PyKubeconfigRepair {
         self.inner.is_settled()
     }
 
-    /// Why the repair must not be applied, as a stable code (`edit-refused`, `not-text`,
-    /// `reparse-failed`, `validation-failed`, `still-untrusted`); None when verified.
+    /// Why the repair must not be applied, as a stable code (`nothing-left`, `edit-refused`,
+    /// `not-text`, `reparse-failed`, `validation-failed`, `still-untrusted`); None when verified.
     #[getter]
     fn refusal(&self) -> Option<&'static str> {
         self.inner.refusal().map(|refusal| refusal.code())

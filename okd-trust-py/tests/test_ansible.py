@@ -218,11 +218,18 @@ def test_ca_bundle_module(tmp_path):
     empty.write_text("# managed by okd.trust\n")
     filled = run_module("ca_bundle", dict(args, path=str(empty)))
     assert filled["changed"] and len(okd_trust.CaBundle.from_pem(empty.read_text())) == 5
-    # A file with PEM that Go cannot load is not silently replaced.
+    # A file with PEM that Go cannot load trusted nothing; its bytes stay, the bundle is appended
+    # (as the doctor repairs a CA file), and the skipped block is reported.
+    damaged = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
     broken = tmp_path / "broken.pem"
-    broken.write_text("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
-    refused = run_module("ca_bundle", dict(args, path=str(broken)))
-    assert refused["failed"] and "state=exact" in refused["msg"]
+    broken.write_text(damaged)
+    mended = run_module("ca_bundle", dict(args, path=str(broken)))
+    assert mended["changed"] and broken.read_text().startswith(damaged), mended
+    assert len(okd_trust.CaBundle.from_pem(broken.read_text())) == 5 and mended["warnings_skipped"]
+    # Nothing left to trust once the expired certificates go: refused, the file untouched.
+    expired = run_module("ca_bundle", dict(args, path=str(broken), state="exact", ca_bundle=old.to_pem(),
+                                           prune_expired=True, at="2100-01-01T00:00:00Z"))
+    assert expired["failed"] and "nothing-left" in expired["msg"] and broken.read_text().startswith(damaged)
 
 
 def test_kubeconfig_ca_exact_and_prune(node):

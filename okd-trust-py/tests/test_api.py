@@ -107,6 +107,26 @@ def test_repaired_bundle_is_the_libraries_one_policy(node, cluster):
         okd_trust.repaired_bundle(current, cluster, policy="both")
 
 
+def test_a_pinned_bundle_file_is_repaired_by_the_library(node, cluster):
+    old = b"# pinned by hand\n" + node.ca_bundle().to_pem().encode()
+    repair = okd_trust.repair_bundle_file("anchor.pem", old, cluster, serving_chain=examples.API_INT_SERVING_CHAIN,
+                                          at=AT)
+    assert repair.verified and repair.changed and repair.verdict.trusted
+    assert (repair.target, repair.path, repair.cluster) == ("ca-file", "anchor.pem", "")
+    assert repair.new_text.encode().startswith(old), "every byte the file had stays"
+    assert [c.subject for c in repair.added] == ["CN=kube-apiserver-lb-signer,OU=openshift"] and not repair.removed
+    again = okd_trust.repair_bundle_file("anchor.pem", repair.new_text.encode(), cluster, at=AT)
+    assert again.settled and not again.changed
+    stale = okd_trust.repair_bundle_file("anchor.pem", b"", node.ca_bundle(), policy="exact",
+                                         serving_chain=examples.API_INT_SERVING_CHAIN, at=AT)
+    assert (stale.refusal, stale.new_text, stale.verdict.trusted) == ("still-untrusted", None, False)
+    gone = okd_trust.repair_bundle_file("anchor.pem", old, node.ca_bundle(), policy="exact", prune_expired=True,
+                                        at="2999-01-01T00:00:00Z")
+    assert gone.refusal == "nothing-left" and gone.new_text is None
+    with pytest.raises(ValueError, match="unknown bundle policy"):
+        okd_trust.repair_bundle_file("anchor.pem", old, cluster, policy="both")
+
+
 def test_bundle_sequence_protocol(cluster):
     assert len(cluster) == 5
     assert [c.sha256 for c in cluster] == [c.sha256 for c in cluster.certificates]

@@ -269,6 +269,67 @@ pub fn repair_ca_file(
     repair::ca_file((0, path), cluster, path, old, &current, bundle, &serving)
 }
 
+/// A CA bundle file that no kubeconfig names — an anchor under
+/// `/etc/pki/ca-trust/source/anchors`, an application's pinned `kube-ca.crt` — made to trust
+/// `wanted` by `policy`, and checked as the doctor checks its CA-file repairs.
+///
+/// The file's current bundle is what Go's `AppendCertsFromPEM` loads from `old` (empty for a
+/// new, empty or unreadable file: what does not load trusted nothing). The bundle to write is
+/// [`repaired_bundle`] of it and `wanted`, certificates expired at `at` dropped when
+/// `prune_expired`; none left is refused as [`Refusal::NothingLeft`]. The new text keeps `old`
+/// byte for byte and appends what it lacks (a damaged block stays where it was, skipped as Go
+/// skips it), or is written anew when certificates go; it must load as exactly that bundle; and
+/// with `serving_chain` (leaf first) the bundle must verify it under the kubelet profile at `at`,
+/// for `server_name` when given.
+///
+/// The result's `source` and `target` name `path`, its `cluster` is empty and its `kubeconfig`
+/// index 0; with [`BundlePolicy::Exact`] `removed` can hold certificates that are still valid.
+///
+/// ```
+/// use okd_trust::diagnose::{self, BundlePolicy};
+/// use okd_trust::{CaBundle, Timestamp, examples};
+///
+/// let cluster = CaBundle::from_pem(examples::CLUSTER_CA_BUNDLE.as_bytes())?;
+/// let chain = CaBundle::from_pem(examples::API_INT_SERVING_CHAIN.as_bytes())?;
+/// let at = Timestamp::parse_rfc3339("2024-05-01T00:00:00Z")?;
+/// let old = b"# pinned by hand\n";
+/// let repair = diagnose::repair_bundle_file(
+///     "anchor.pem", old, &cluster, BundlePolicy::Union, false, Some(chain.as_slice()), None, at,
+/// );
+/// assert!(repair.is_verified() && repair.changed, "{}", repair.verification());
+/// assert!(repair.new_text().unwrap().starts_with("# pinned by hand\n-----BEGIN CERTIFICATE-----"));
+/// // A pinned bundle that cannot verify what the cluster serves is never written.
+/// let stale = CaBundle::from_certificates(cluster.iter().take(1).cloned());
+/// let refused = diagnose::repair_bundle_file(
+///     "anchor.pem", old, &stale, BundlePolicy::Exact, false, Some(chain.as_slice()), None, at,
+/// );
+/// assert_eq!(refused.refusal().map(|r| r.code()), Some("still-untrusted"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn repair_bundle_file(
+    path: &str,
+    old: &[u8],
+    wanted: &CaBundle,
+    policy: BundlePolicy,
+    prune_expired: bool,
+    serving_chain: Option<&[Certificate]>,
+    server_name: Option<&str>,
+    at: Timestamp,
+) -> KubeconfigRepair {
+    let cache = SignatureCache::new();
+    let serving = repair::Serving { chain: serving_chain, server_name, at, cache: &cache };
+    let current = CaBundle::from_pem(old).unwrap_or_default();
+    match repaired_bundle(Some(&current), wanted, policy, prune_expired.then_some(at)) {
+        Ok(bundle) => repair::ca_file((0, path), "", path, old, &current, &bundle, &serving),
+        Err(BundlePolicyError::Empty) => {
+            let target = RepairTarget::CaFile { path: path.to_owned() };
+            let old_text = String::from_utf8_lossy(old).into_owned();
+            repair::refused((0, path), target, "", old_text, &current, Refusal::NothingLeft)
+        }
+    }
+}
+
 /// Sets `certificate-authority-data` of `cluster` to `bundle`, and checks the result exactly as
 /// the doctor checks each repair it offers: the edit must be safe (see
 /// [`Kubeconfig::with_ca_bundle`]), the new text must re-parse, client-go validation must find no

@@ -326,7 +326,7 @@ class KubeconfigRepair:
         this bundle, which still does not verify the serving chain (the verdict says so)."""
     @property
     def refusal(self) -> Optional[str]:
-        """Why not to apply it: "edit-refused", "not-text", "reparse-failed",
+        """Why not to apply it: "nothing-left", "edit-refused", "not-text", "reparse-failed",
         "validation-failed" or "still-untrusted"; None when verified."""
     @property
     def verdict(self) -> Optional[Verdict]:
@@ -409,6 +409,23 @@ def diagnose(
     the CA file it names read from where client-go resolves it; one that names no CA is judged
     against system_roots (default: the platform bundle). A kubeconfig client-go cannot load is a
     kubeconfig-invalid finding."""
+
+def repair_bundle_file(
+    path: str,
+    old: bytes,
+    wanted: Roots,
+    *,
+    policy: str = "union",
+    prune_expired: bool = False,
+    serving_chain: Optional[Chain] = None,
+    server_name: Optional[str] = None,
+    at: Time = None,
+) -> KubeconfigRepair:
+    """A CA bundle file no kubeconfig names (a pinned anchor) holding `old`, made to trust `wanted`
+    by `policy` ("union" or "exact"; `prune_expired` drops certificates expired at `at`): the old
+    bytes stay and what is missing is appended; the new text must load as exactly the new bundle
+    and, with `serving_chain`, verify it for `server_name`. Write `new_text` only when `verified`;
+    nothing left to trust is refused as "nothing-left" (GIL released)."""
 
 def repair_ca_file(
     kubeconfig: Union[Content, Kubeconfig],

@@ -92,11 +92,6 @@ def change_summary(old, new):
     return {"added": [cert_facts(c) for c in diff.added], "removed": [cert_facts(c) for c in diff.removed]}
 
 
-def verify_chain(bundle, serving_chain, server_name, at):
-    """Whether `bundle` verifies the served chain for `server_name` under the kubelet profile."""
-    return okd_trust.verify(serving_chain, bundle, server_name=server_name, at=at)
-
-
 def refuse(repair, label):
     """Raises TrustError unless the repair may be applied (verified) or nothing is left to write
     (settled, the library's call: the file already holds exactly this bundle; the verdict is
@@ -140,8 +135,9 @@ def repair_ca_file(text, label, wanted, cluster=None, state="union", prune_expir
     """When the kubeconfig's cluster names a CA file (certificate-authority: PATH, no data), the
     repair of that file, which is what kubelet reads; None when the cluster embeds its CA data.
 
-    The checks are the core's (okd_trust.repair_ca_file): the file keeps its bytes and gains what
-    it lacks, must load as exactly the new bundle and, with a serving chain, verify it. Returns
+    The repair is repair_bundle_file's, checked for the host the kubeconfig dials: the file keeps
+    its bytes and gains what it lacks, must load as exactly the new bundle and, with a serving
+    chain, verify it. Returns
     the dict repair_kubeconfig returns, plus `ca_file` (the path written). Raises TrustError when
     the file cannot be read (client-go then refuses the kubeconfig), or a change fails a check.
     """
@@ -159,25 +155,55 @@ def repair_ca_file(text, label, wanted, cluster=None, state="union", prune_expir
         except (IOError, OSError) as e:
             raise TrustError("%s: cannot read the CA file it names, %s (%s): client-go refuses such a "
                              "kubeconfig; restore the file first" % (label, path, e))
-        try:
-            current = okd_trust.CaBundle.from_pem(old)
-        except okd_trust.Error:
-            current = None  # nothing client-go could load: the new bundle replaces it
-        bundle = new_bundle(current, wanted, state, prune_expired, at)
-        repair = okd_trust.repair_ca_file(config, path, old, bundle, cluster=cluster, serving_chain=serving_chain,
-                                          server_name=server_name, at=at)
-        refuse(repair, "%s: %s" % (label, path))
+        dialled = server_name or config.server_name(cluster)
+        result = repair_bundle_file("%s: %s" % (label, path), path, old, wanted, state, prune_expired,
+                                    serving_chain, dialled, at)
     except okd_trust.Error as e:
         raise TrustError(describe_error(label, e))
+    result.update(cluster=cluster, ca_file=path)
+    return result
+
+
+def repair_bundle_file(label, path, old, wanted, state="union", prune_expired=False, serving_chain=None,
+                       server_name=None, at=None):
+    """The CA bundle file `path` (holding the bytes `old`) trusting `wanted` by `state`, checked
+    before anything may be written. The reading of the old file, the policy, the new text and the
+    checks are the core's (okd_trust.repair_bundle_file): the old bytes stay and what is missing
+    is appended; the result must load as exactly the new bundle and, with a serving chain, verify
+    it. Returns a dict: text (bytes), changed, old_bundle, new_bundle (what Go loads from each, for
+    reports), verdict. Raises TrustError when a change is needed but fails a check."""
+    try:
+        repair = okd_trust.repair_bundle_file(path, old, wanted, policy=state, prune_expired=prune_expired,
+                                              serving_chain=serving_chain, server_name=server_name, at=at)
+    except okd_trust.Error as e:
+        raise TrustError(describe_error(label, e))
+    refuse(repair, label)
+    text = repair.new_text.encode("utf-8") if repair.changed else old
     return {
-        "text": repair.new_text.encode("utf-8") if repair.changed else old,
+        "text": text,
         "changed": repair.changed,
-        "cluster": cluster,
-        "old_bundle": current,
-        "new_bundle": bundle,
+        "old_bundle": loaded(old),
+        "new_bundle": loaded(text),
         "verdict": repair.verdict,
-        "ca_file": path,
     }
+
+
+def loaded(data):
+    """What Go's loader takes from `data`, for reports (an empty bundle when nothing loads)."""
+    try:
+        return okd_trust.CaBundle.from_pem(data)
+    except okd_trust.Error:
+        return okd_trust.CaBundle.from_certificates([])
+
+
+def skipped_blocks(data):
+    """What Go's loader skips in `data`, in words (the reason nothing loads, when nothing does)."""
+    if b"-----BEGIN" not in data:
+        return []
+    try:
+        return [str(w) for w in okd_trust.CaBundle.from_pem(data).warnings]
+    except okd_trust.Error as e:
+        return [str(e)]
 
 
 def verdict_facts(verdict):

@@ -15,11 +15,17 @@ version_added: "0.1.0"
 description:
   - Ensures a PEM file on the target holds a CA bundle. By default the union of what it holds and
     the given bundle (nothing it trusted is dropped); V(exact) replaces it.
-  - The file is read the way Go's C(AppendCertsFromPEM) reads it; the result is written as
-    canonical PEM, one block per certificate, in order, de-duplicated by fingerprint.
+  - The file is read the way Go's C(AppendCertsFromPEM) reads it (what does not load trusted
+    nothing). The repair is the library's, the one the doctor offers for CA files
+    (C(okd_trust.repair_bundle_file)). The file keeps every byte it had and the missing
+    certificates are appended as PEM; when certificates go (V(exact), O(prune_expired)) it is
+    written anew as canonical PEM, one block per certificate, in order, de-duplicated by
+    fingerprint. The new text must load as exactly the intended bundle before it is written.
   - The file is compared by certificates, not bytes, so a file that already holds exactly the
     wanted certificates in order is left alone (comments and all).
-  - With O(serving_chain), a change is written only if the new bundle verifies it.
+  - With O(serving_chain), a change is written only if the new bundle verifies it; a file that
+    already holds exactly the wanted bundle is left alone and the failed verdict reported.
+  - A bundle with nothing left to trust (every certificate expired and pruned) is refused.
   - Atomic write keeping mode, owner and SELinux context; optional backup; idempotent.
 requirements:
   - okd_trust (the okd-trust Python package) in the Python that runs the module
@@ -130,7 +136,7 @@ backup_file:
 import os
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.okd.trust.plugins.module_utils.common import (
     HAS_OKD_TRUST,
@@ -140,9 +146,9 @@ from ansible_collections.okd.trust.plugins.module_utils.common import (
     bundle_text,
     change_summary,
     load_bundle,
-    new_bundle,
+    repair_bundle_file,
+    skipped_blocks,
     verdict_facts,
-    verify_chain,
     write_atomic,
 )
 
@@ -182,29 +188,14 @@ def main():
                 wanted = load_bundle(f.read(), p["ca_bundle_path"])
         else:
             wanted = load_bundle(p["ca_bundle"], "ca_bundle")
-        current, skipped = None, []
+        old = b""
         if exists:
             with open(path, "rb") as f:
-                data = f.read()
-            if b"-----BEGIN" not in data:
-                # Empty or only comments (a fresh anchor file): nothing trusted yet, nothing to keep.
-                current = okd_trust.CaBundle.from_certificates([])
-            else:
-                try:
-                    current = okd_trust.CaBundle.from_pem(data)
-                    skipped = [str(w) for w in current.warnings]
-                except okd_trust.ParseError as e:
-                    if p["state"] != "exact":
-                        raise TrustError("%s: %s (use state=exact to replace it)" % (path, e))
-        bundle = new_bundle(current, wanted, p["state"], p["prune_expired"], p["at"])
-        changed = current is None or list(current) != list(bundle)
-        verdict = None
-        if p["serving_chain"] is not None:
-            verdict = verify_chain(bundle, p["serving_chain"], p["server_name"], p["at"])
-            if changed and not verdict.trusted:
-                raise TrustError(
-                    "%s: refusing to write: the new bundle does not verify the serving chain: %s" % (path, verdict.reason)
-                )
+                old = f.read()
+        # The library reads the old file, applies the policy, builds the new text and checks it;
+        # a refusal raises TrustError.
+        result = repair_bundle_file(path, path, old, wanted, p["state"], p["prune_expired"], p["serving_chain"],
+                                    p["server_name"], p["at"])
     except TrustError as e:
         module.fail_json(msg="%s; nothing was written" % to_text(e))
     except (IOError, OSError) as e:
@@ -214,26 +205,27 @@ def main():
     except ValueError as e:  # an argument okd_trust refused, e.g. a malformed `at`
         module.fail_json(msg="invalid argument: %s; nothing was written" % to_text(e))
 
+    changed = result["changed"]
     out = dict(
         changed=changed,
         path=path,
-        trusts=bundle_text(bundle).splitlines(),
-        warnings_skipped=skipped,
-        **change_summary(current, bundle)
+        trusts=bundle_text(result["new_bundle"]).splitlines(),
+        warnings_skipped=skipped_blocks(old),
+        **change_summary(result["old_bundle"], result["new_bundle"])
     )
-    if verdict is not None:
-        out["verdict"] = verdict_facts(verdict)
+    if p["serving_chain"] is not None:
+        out["verdict"] = verdict_facts(result["verdict"])
     if module._diff:
         out["diff"] = dict(
             before_header=path,
             after_header=path,
-            before=bundle_text(current),
-            after=bundle_text(bundle) if changed else bundle_text(current),
+            before=bundle_text(result["old_bundle"]),
+            after=bundle_text(result["new_bundle"]),
         )
     if changed and not module.check_mode:
         if p["backup"] and exists:
             out["backup_file"] = module.backup_local(path)
-        write_atomic(module, path, to_bytes(bundle.to_pem()))
+        write_atomic(module, path, result["text"])
         if not exists:
             module.set_mode_if_different(path, p["mode"], False)
     module.exit_json(**out)
