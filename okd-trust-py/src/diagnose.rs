@@ -3,7 +3,7 @@
 use okd_trust::diagnose::{
     self as doctor_core, BundlePolicy, Diagnosis, DoctorInput, Finding, KubeconfigRepair, Labelled, Plan,
 };
-use okd_trust::report;
+use okd_trust::{Certificate, report};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyDict, PyList};
@@ -61,10 +61,7 @@ pub(crate) fn repair_kubeconfig(
     let config = PyKubeconfig { inner: self::kubeconfig(py, kubeconfig, source)? };
     let cluster = config.cluster_name(py, cluster)?;
     let bundle = self::bundle(py, bundle, "bundle")?;
-    let chain = match serving_chain.filter(|c| !c.is_none()) {
-        Some(chain) => Some(certificates(py, chain, "serving_chain")?),
-        None => None,
-    };
+    let chain = optional_chain(py, serving_chain)?;
     let at = timestamp(at)?;
     let source = source.to_owned();
     let inner = py.detach(move || {
@@ -104,10 +101,7 @@ pub(crate) fn repair_ca_file(
     let config = PyKubeconfig { inner: self::kubeconfig(py, kubeconfig, "kubeconfig")? };
     let cluster = config.cluster_name(py, cluster)?;
     let bundle = self::bundle(py, bundle, "bundle")?;
-    let chain = match serving_chain.filter(|c| !c.is_none()) {
-        Some(chain) => Some(certificates(py, chain, "serving_chain")?),
-        None => None,
-    };
+    let chain = optional_chain(py, serving_chain)?;
     let at = timestamp(at)?;
     let (path, old) = (path.to_owned(), old.to_vec());
     let inner = py.detach(move || {
@@ -147,10 +141,7 @@ pub(crate) fn repair_bundle_file(
 ) -> PyResult<PyKubeconfigRepair> {
     let wanted = bundle(py, wanted, "wanted")?;
     let policy: BundlePolicy = policy.parse().map_err(PyValueError::new_err)?;
-    let chain = match serving_chain.filter(|c| !c.is_none()) {
-        Some(chain) => Some(certificates(py, chain, "serving_chain")?),
-        None => None,
-    };
+    let chain = optional_chain(py, serving_chain)?;
     let at = timestamp(at)?;
     let (path, old) = (path.to_owned(), old.to_vec());
     let inner = py.detach(move || {
@@ -166,6 +157,11 @@ pub(crate) fn repair_bundle_file(
         )
     });
     Ok(PyKubeconfigRepair { inner })
+}
+
+/// The `serving_chain` argument: None (or absent) for none, else a served chain.
+fn optional_chain(py: Python<'_>, serving_chain: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<Certificate>>> {
+    serving_chain.filter(|c| !c.is_none()).map(|chain| certificates(py, chain, "serving_chain")).transpose()
 }
 
 /// One problem the doctor found.
@@ -481,8 +477,7 @@ pub(crate) fn diagnose(
             input.cluster_cas.push(Labelled::new(label, ca));
         }
     }
-    if let Some(chain) = serving_chain.filter(|c| !c.is_none()) {
-        let chain = certificates(py, chain, "serving_chain")?;
+    if let Some(chain) = optional_chain(py, serving_chain)? {
         input.serving_chain = Some(Labelled::new(DoctorInput::SERVING_CHAIN_LABEL, chain));
     }
     if let Some(ca) = multus_ca.filter(|c| !c.is_none()) {
