@@ -253,3 +253,13 @@ fn the_html_graph_draws_a_node_per_signer_key_at_a_hundred_signers() {
     let dot = cluster::dot(&report);
     assert_eq!(dot.lines().filter(|l| l.contains("class=\"signer\"")).count(), 100);
 }
+
+/// A mistyped path, or a directory of unrelated files, must never read as a healthy cluster.
+#[test]
+fn nothing_read_is_broken_never_healthy() {
+    let report = cluster::analyze(&ClusterInputs::new(), &ClusterOptions::new(at()));
+    assert_eq!(report.verdict, Verdict::Broken);
+    let codes: Vec<Code> = report.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, [Code::NothingRead]);
+    assert!(report.findings[0].message.contains("no verdict on the cluster"));
+}

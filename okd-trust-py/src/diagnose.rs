@@ -16,15 +16,15 @@ use crate::verify::{PyVerdict, summary_list};
 
 /// The bundle a file should trust, by the core's one repair policy: `wanted` alone
 /// (`policy="exact"`, or when `current` is None), or `current` followed by the wanted CAs it
-/// lacks (`policy="union"`); with `prune_expired`, certificates expired at `at` (default: now)
+/// lacks (`policy="union"`, the default); with `prune_expired`, certificates expired at `at` (default: now)
 /// go. Raises `UnsafeEditError` when nothing would be left.
 #[pyfunction]
-#[pyo3(signature = (current, wanted, *, policy="union", prune_expired=false, at=None))]
+#[pyo3(signature = (current, wanted, *, policy=None, prune_expired=false, at=None))]
 pub(crate) fn repaired_bundle(
     py: Python<'_>,
     current: Option<&Bound<'_, PyAny>>,
     wanted: &Bound<'_, PyAny>,
-    policy: &str,
+    policy: Option<&str>,
     prune_expired: bool,
     at: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyCaBundle> {
@@ -33,7 +33,7 @@ pub(crate) fn repaired_bundle(
         None => None,
     };
     let wanted = bundle(py, wanted, "wanted")?;
-    let policy: BundlePolicy = policy.parse().map_err(PyValueError::new_err)?;
+    let policy = bundle_policy(policy)?;
     let drop_expired_at = if prune_expired { Some(timestamp(at)?) } else { None };
     doctor_core::repaired_bundle(current.as_ref(), &wanted, policy, drop_expired_at)
         .map(PyCaBundle::new)
@@ -126,21 +126,21 @@ pub(crate) fn repair_ca_file(
 /// the new bundle verifies it for `server_name`. Write `new_text` only when `verified`; nothing
 /// left to trust is refused (`"nothing-left"`). The GIL is released.
 #[pyfunction]
-#[pyo3(signature = (path, old, wanted, *, policy="union", prune_expired=false, serving_chain=None, server_name=None, at=None))]
+#[pyo3(signature = (path, old, wanted, *, policy=None, prune_expired=false, serving_chain=None, server_name=None, at=None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn repair_bundle_file(
     py: Python<'_>,
     path: &str,
     old: &[u8],
     wanted: &Bound<'_, PyAny>,
-    policy: &str,
+    policy: Option<&str>,
     prune_expired: bool,
     serving_chain: Option<&Bound<'_, PyAny>>,
     server_name: Option<String>,
     at: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyKubeconfigRepair> {
     let wanted = bundle(py, wanted, "wanted")?;
-    let policy: BundlePolicy = policy.parse().map_err(PyValueError::new_err)?;
+    let policy = bundle_policy(policy)?;
     let chain = optional_chain(py, serving_chain)?;
     let at = timestamp(at)?;
     let (path, old) = (path.to_owned(), old.to_vec());
@@ -157,6 +157,11 @@ pub(crate) fn repair_bundle_file(
         )
     });
     Ok(PyKubeconfigRepair { inner })
+}
+
+/// The `policy` argument: a [`BundlePolicy`] by name, the core's default when None.
+fn bundle_policy(policy: Option<&str>) -> PyResult<BundlePolicy> {
+    policy.map_or(Ok(BundlePolicy::default()), |name| name.parse().map_err(PyValueError::new_err))
 }
 
 /// The `serving_chain` argument: None (or absent) for none, else a served chain.
@@ -434,7 +439,7 @@ impl PyDiagnosis {
 #[pyfunction]
 #[pyo3(signature = (
     kubeconfigs, *, cluster_cas=None, serving_chain=None, server_name=None, multus_ca=None,
-    signer_secret=None, at=None, warn_days=DoctorInput::DEFAULT_WARN_DAYS, system_roots=None,
+    signer_secret=None, at=None, warn_days=None, system_roots=None,
 ))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn diagnose(
@@ -446,11 +451,13 @@ pub(crate) fn diagnose(
     multus_ca: Option<&Bound<'_, PyAny>>,
     signer_secret: Option<&Bound<'_, PyAny>>,
     at: Option<&Bound<'_, PyAny>>,
-    warn_days: u32,
+    warn_days: Option<u32>,
     system_roots: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyDiagnosis> {
     let mut input = DoctorInput::new(timestamp(at)?);
-    input.warn_days = warn_days;
+    if let Some(days) = warn_days {
+        input.warn_days = days;
+    }
     for (label, value) in items(kubeconfigs, "kubeconfigs")? {
         let config = match value.cast::<PyKubeconfig>() {
             Ok(config) => config.get().inner.clone(),

@@ -81,3 +81,10 @@ def test_a_dump_with_broken_pem_is_reported_not_raised(tmp_path):
 def test_a_path_that_cannot_be_read_raises(tmp_path):
     with pytest.raises(OSError, match="missing"):
         cluster.analyze([tmp_path / "missing.tar.xz"])
+
+
+def test_a_directory_with_nothing_to_read_is_broken_not_healthy(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a manifest\n")
+    report = cluster.analyze([tmp_path])
+    assert report.verdict == "broken"
+    assert [f.code for f in report.findings] == ["nothing-read"]

@@ -26,7 +26,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "RFC3339", value_parser = input::parse_time)]
     at: Option<Timestamp>,
     /// How many days ahead a signer's re-key is a warning.
-    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    #[arg(long, value_name = "DAYS", default_value_t = ClusterOptions::DEFAULT_WARN_DAYS)]
     warn_days: u32,
     /// How to print the report.
     #[arg(long, value_enum, default_value_t)]
@@ -57,19 +57,16 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
         path: e.path,
         source: e.source,
     })?;
-    if inputs.is_empty() {
-        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(CliError::Usage(format!(
-            "{}: nothing the analysis reads (no ConfigMap, Secret, ControllerConfig, MachineConfig, Node or \
-             kubelet journal); give a must-gather or `oc get -o yaml` dumps",
-            paths.join(", ")
-        )));
-    }
     let mut options = ClusterOptions::new(input::now()).warn_days(args.warn_days);
     if let Some(at) = args.at {
         options = options.at(at);
     }
     let report = cluster::analyze(&inputs, &options);
+    // Paths that hold nothing to read are a mistake in the arguments, not a finding to render.
+    if let Some(nothing) = report.findings.iter().find(|f| f.code == cluster::Code::NothingRead) {
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(CliError::Usage(format!("{}: {}", paths.join(", "), nothing.message)));
+    }
     let rendered = match args.format {
         Format::Text => cluster::text(&report),
         Format::Json => cluster::json(&report),

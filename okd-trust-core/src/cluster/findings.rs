@@ -42,6 +42,13 @@ pub(crate) fn inputs(
     partly_read: &[(String, Vec<String>)],
 ) -> Vec<Finding> {
     let mut out = Vec::new();
+    if inputs.is_empty() {
+        // A mistyped path must not read as a healthy cluster: broken, saying why.
+        let message = "nothing the analysis reads was given (no ConfigMap, Secret, ControllerConfig, MachineConfig, \
+                       Node or kubelet journal): there is no verdict on the cluster; give a must-gather or \
+                       `oc get -o yaml` dumps";
+        out.push(Finding::new(Code::NothingRead, Severity::Error, "inputs", message));
+    }
     for u in unreadable {
         let message = format!("{} could not be read and was skipped: {}", u.path, u.reason);
         out.push(Finding::new(Code::InputUnreadable, Severity::Warning, &u.path, message));

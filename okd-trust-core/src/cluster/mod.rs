@@ -270,9 +270,13 @@ pub struct ClusterOptions {
 }
 
 impl ClusterOptions {
-    /// Judge at the must-gather's timestamp, else at `now`; warn 30 days ahead.
+    /// How many days ahead a refresh or expiry warns unless told otherwise: the doctor's.
+    pub const DEFAULT_WARN_DAYS: u32 = crate::diagnose::DoctorInput::DEFAULT_WARN_DAYS;
+
+    /// Judge at the must-gather's timestamp, else at `now`; warn
+    /// [`DEFAULT_WARN_DAYS`](Self::DEFAULT_WARN_DAYS) ahead.
     pub fn new(now: Timestamp) -> Self {
-        ClusterOptions { now, at: None, warn_days: 30 }
+        ClusterOptions { now, at: None, warn_days: Self::DEFAULT_WARN_DAYS }
     }
 
     /// Judge at `at` whatever the inputs say.

@@ -159,6 +159,8 @@ pub enum Code {
     PemBlocksSkipped,
     /// A node kubeconfig given could not be judged (CA file, system roots, insecure, invalid).
     KubeconfigNotJudged,
+    /// Nothing the analysis reads was given: no verdict on the cluster can be had (never "healthy").
+    NothingRead,
 }
 
 impl Code {
@@ -178,6 +180,7 @@ impl Code {
             Code::InputUnreadable => "input-unreadable",
             Code::PemBlocksSkipped => "pem-blocks-skipped",
             Code::KubeconfigNotJudged => "kubeconfig-not-judged",
+            Code::NothingRead => "nothing-read",
         }
     }
 
@@ -196,6 +199,7 @@ impl Code {
         Code::InputUnreadable,
         Code::PemBlocksSkipped,
         Code::KubeconfigNotJudged,
+        Code::NothingRead,
     ];
 }
 

@@ -402,7 +402,7 @@ def diagnose(
     multus_ca: Optional[Union[Content, CaBundle]] = None,
     signer_secret: Optional[Content] = None,
     at: Time = None,
-    warn_days: int = 30,
+    warn_days: Optional[int] = None,
     system_roots: Optional[Roots] = None,
 ) -> Diagnosis:
     """Runs the doctor on labelled inputs (GIL released). A kubeconfig labelled with its path has
@@ -415,7 +415,7 @@ def repair_bundle_file(
     old: bytes,
     wanted: Roots,
     *,
-    policy: str = "union",
+    policy: Optional[str] = None,
     prune_expired: bool = False,
     serving_chain: Optional[Chain] = None,
     server_name: Optional[str] = None,
@@ -446,7 +446,7 @@ def repaired_bundle(
     current: Optional[Roots],
     wanted: Roots,
     *,
-    policy: str = "union",
+    policy: Optional[str] = None,
     prune_expired: bool = False,
     at: Time = None,
 ) -> CaBundle:

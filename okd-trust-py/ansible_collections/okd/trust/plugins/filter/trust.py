@@ -70,7 +70,7 @@ def kubeconfig_with_ca(text, ca_bundle, cluster=None, state="union", prune_expir
     return result["text"]
 
 
-def diagnose(kubeconfigs, cluster_cas=None, serving_chain=None, server_name=None, at=None, warn_days=30):
+def diagnose(kubeconfigs, cluster_cas=None, serving_chain=None, server_name=None, at=None, warn_days=None):
     """The doctor on contents: `kubeconfigs` maps labels (paths) to kubeconfig text; returns the
     JSON report as data (verdict, findings, plan)."""
     _need_library()

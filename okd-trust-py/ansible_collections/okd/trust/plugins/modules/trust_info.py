@@ -47,9 +47,8 @@ options:
     description: The time to judge at (RFC 3339); default now.
     type: str
   warn_days:
-    description: Report certificates expiring within this many days.
+    description: Report certificates expiring within this many days; default the library's (30).
     type: int
-    default: 30
 attributes:
   check_mode:
     support: full
@@ -138,7 +137,7 @@ def main():
             serving_chain=dict(type="str"),
             server_name=dict(type="str"),
             at=dict(type="str"),
-            warn_days=dict(type="int", default=30),
+            warn_days=dict(type="int"),
         ),
         supports_check_mode=True,
     )
