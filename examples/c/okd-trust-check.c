@@ -113,7 +113,7 @@ int main(int argc, char **argv) {
         exit_code = fail(kubeconfig_path);
         goto done;
     }
-    if (okd_trust_bundle_from_pem(chain_data, chain_len, &chain) != OKD_TRUST_STATUS_OK) {
+    if (okd_trust_chain_from_pem(chain_data, chain_len, &chain) != OKD_TRUST_STATUS_OK) {
         exit_code = fail(chain_path);
         goto done;
     }

@@ -119,8 +119,9 @@ typedef enum {
 } OkdTrustProfile;
 
 /**
- * An ordered, de-duplicated set of certificates loaded like Go's CertPool.AppendCertsFromPEM
- * (a CA bundle, or a served chain with the leaf first). Opaque; release with okd_trust_bundle_free.
+ * An ordered, de-duplicated set of certificates: a CA bundle loaded like Go's
+ * CertPool.AppendCertsFromPEM, or a served chain, leaf first, read whole by
+ * okd_trust_chain_from_pem. Opaque; release with okd_trust_bundle_free.
  */
 typedef struct OkdTrustBundle OkdTrustBundle;
 
@@ -282,6 +283,18 @@ bool okd_trust_error_position(const OkdTrustError *error, size_t *line, size_t *
  * Ownership: on success `*out` is a new bundle owned by the caller (okd_trust_bundle_free).
  */
 OkdTrustStatus okd_trust_bundle_from_pem(const uint8_t *data, size_t len, OkdTrustBundle **out);
+
+/**
+ * Reads a served chain, leaf first, whole or not at all: PEM text (e.g. `openssl s_client
+ * -showcerts` output; blocks other than CERTIFICATE, such as a key, are left out) or a TLS
+ * Secret's tls.crt. A damaged or unparseable certificate block is an error
+ * (OKD_TRUST_STATUS_PARSE_ERROR with its line), never a shorter chain. Pass the result wherever
+ * a serving chain is asked for; a bundle from okd_trust_bundle_from_pem is accepted there only
+ * when its loading skipped nothing.
+ *
+ * Ownership: on success `*out` is a new bundle owned by the caller (okd_trust_bundle_free).
+ */
+OkdTrustStatus okd_trust_chain_from_pem(const uint8_t *data, size_t len, OkdTrustBundle **out);
 
 /**
  * Releases a bundle. NULL is accepted.
@@ -585,7 +598,8 @@ OkdTrustStatus okd_trust_kubeconfig_ca_bundle(const OkdTrustKubeconfig *kubeconf
 OkdTrustStatus okd_trust_kubeconfig_set_ca(const OkdTrustKubeconfig *kubeconfig, const char *cluster, const OkdTrustBundle *bundle, const OkdTrustBundle *serving_chain, const char *server_name, int64_t at, char **out_text, bool *out_changed);
 
 /**
- * Verifies `chain` (what the server sends: the leaf first, then any intermediates) against the
+ * Verifies `chain` (what the server sends: the leaf first, then any intermediates; read with
+ * okd_trust_chain_from_pem, or a bundle whose loading skipped nothing) against the
  * CAs in `roots` at `at` (Unix seconds; 0 = now), as Go's crypto/x509 would, with the DNS name or
  * IP address `server_name` (NULL: no name check) and `profile` (an OkdTrustProfile value; others
  * are OKD_TRUST_STATUS_INVALID_INPUT). An untrusted chain is a successful call: see

@@ -1,19 +1,29 @@
-//! CA bundles (and served chains, which load the same way) and the facts about their certificates.
+//! CA bundles, served chains (read strictly, into the same handle) and the facts about their
+//! certificates.
 
 use std::ffi::c_char;
 
+use okd_trust_core::cert::ServedChain;
 use okd_trust_core::diagnose::{BundlePolicy, repaired_bundle};
-use okd_trust_core::{CaBundle, Certificate};
+use okd_trust_core::{CaBundle, Certificate, Limits};
 
 use crate::error::FfiError;
 use crate::ffi::{self, Out};
 use crate::{OkdTrustStatus, timestamp};
 
-/// An ordered, de-duplicated set of certificates loaded like Go's CertPool.AppendCertsFromPEM
-/// (a CA bundle, or a served chain with the leaf first). Opaque; release with okd_trust_bundle_free.
+/// An ordered, de-duplicated set of certificates: a CA bundle loaded like Go's
+/// CertPool.AppendCertsFromPEM, or a served chain, leaf first, read whole by
+/// okd_trust_chain_from_pem. Opaque; release with okd_trust_bundle_free.
 pub struct OkdTrustBundle(pub(crate) CaBundle);
 
 impl OkdTrustBundle {
+    /// The certificates as a served chain: refused when loading skipped a block (the core's rule:
+    /// a lenient load that dropped a damaged leaf leaves a chain that was never served).
+    pub(crate) fn served_chain(&self) -> Result<Vec<Certificate>, FfiError> {
+        let chain = ServedChain::try_from(&self.0).map_err(okd_trust_core::Error::from)?;
+        Ok(chain.certificates)
+    }
+
     fn cert(&self, index: usize) -> Result<&Certificate, FfiError> {
         self.0.get(index).ok_or_else(|| {
             FfiError::not_found(format!("certificate index {index} is past the end of a bundle of {}", self.0.len()))
@@ -36,6 +46,28 @@ pub extern "C" fn okd_trust_bundle_from_pem(
         let out = Out::new(out, "out")?;
         let bundle = CaBundle::from_pem(ffi::bytes(data, len, "data")?)?;
         out.set(ffi::into_handle(OkdTrustBundle(bundle)));
+        Ok(())
+    })
+}
+
+/// Reads a served chain, leaf first, whole or not at all: PEM text (e.g. `openssl s_client
+/// -showcerts` output; blocks other than CERTIFICATE, such as a key, are left out) or a TLS
+/// Secret's tls.crt. A damaged or unparseable certificate block is an error
+/// (OKD_TRUST_STATUS_PARSE_ERROR with its line), never a shorter chain. Pass the result wherever
+/// a serving chain is asked for; a bundle from okd_trust_bundle_from_pem is accepted there only
+/// when its loading skipped nothing.
+///
+/// Ownership: on success `*out` is a new bundle owned by the caller (okd_trust_bundle_free).
+#[unsafe(no_mangle)]
+pub extern "C" fn okd_trust_chain_from_pem(
+    data: *const u8,
+    len: usize,
+    out: *mut *mut OkdTrustBundle,
+) -> OkdTrustStatus {
+    ffi::status(|| {
+        let out = Out::new(out, "out")?;
+        let chain = okd_trust_core::input::served_chain("chain", ffi::bytes(data, len, "data")?, &Limits::default())?;
+        out.set(ffi::into_handle(OkdTrustBundle(CaBundle::from_certificates(chain.certificates))));
         Ok(())
     })
 }

@@ -182,7 +182,7 @@ impl OkdTrustDoctorOptions {
             input.cluster_cas.push(Labelled::new(label, bundle.0.clone()));
         }
         if !self.serving_chain.is_null() {
-            let chain = ffi::handle(self.serving_chain, "serving_chain")?.0.as_slice().to_vec();
+            let chain = ffi::handle(self.serving_chain, "serving_chain")?.served_chain()?;
             input.serving_chain = Some(Labelled::new(DoctorInput::SERVING_CHAIN_LABEL, chain));
         }
         if !self.multus_ca.is_null() {

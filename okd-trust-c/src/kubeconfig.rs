@@ -164,7 +164,11 @@ pub extern "C" fn okd_trust_kubeconfig_set_ca(
         let out_text = Out::new(out_text, "out_text")?;
         let kubeconfig = ffi::handle(kubeconfig, "kubeconfig")?;
         let bundle = ffi::handle(bundle, "bundle")?;
-        let chain = if serving_chain.is_null() { None } else { Some(ffi::handle(serving_chain, "serving_chain")?) };
+        let chain = if serving_chain.is_null() {
+            None
+        } else {
+            Some(ffi::handle(serving_chain, "serving_chain")?.served_chain()?)
+        };
         let server_name = ffi::optional_str(server_name, "server_name")?;
         let name = kubeconfig.cluster_name(cluster)?;
         let repair = diagnose::repair_kubeconfig(
@@ -172,7 +176,7 @@ pub extern "C" fn okd_trust_kubeconfig_set_ca(
             &kubeconfig.0,
             &name,
             &bundle.0,
-            chain.map(|c| c.0.as_slice()),
+            chain.as_deref(),
             server_name,
             timestamp(at),
         );

@@ -23,7 +23,8 @@ pub enum OkdTrustProfile {
 /// okd_trust_verdict_free.
 pub struct OkdTrustVerdict(Verdict);
 
-/// Verifies `chain` (what the server sends: the leaf first, then any intermediates) against the
+/// Verifies `chain` (what the server sends: the leaf first, then any intermediates; read with
+/// okd_trust_chain_from_pem, or a bundle whose loading skipped nothing) against the
 /// CAs in `roots` at `at` (Unix seconds; 0 = now), as Go's crypto/x509 would, with the DNS name or
 /// IP address `server_name` (NULL: no name check) and `profile` (an OkdTrustProfile value; others
 /// are OKD_TRUST_STATUS_INVALID_INPUT). An untrusted chain is a successful call: see
@@ -42,7 +43,7 @@ pub extern "C" fn okd_trust_verify(
     ffi::status(|| {
         let out = Out::new(out, "out")?;
         let roots = ffi::handle(roots, "roots")?;
-        let chain = ffi::handle(chain, "chain")?;
+        let chain = ffi::handle(chain, "chain")?.served_chain()?;
         let server_name = ffi::optional_str(server_name, "server_name")?;
         let profile = match profile {
             0 => Profile::Kubelet,
@@ -51,8 +52,8 @@ pub extern "C" fn okd_trust_verify(
                 return Err(FfiError::invalid(format!("unknown profile {other}: expected 0 (kubelet) or 1 (strict)")));
             }
         };
-        let (leaf, intermediates) =
-            chain.0.as_slice().split_first().ok_or_else(|| FfiError::invalid("chain is empty"))?;
+        // `served_chain` refuses an empty chain; this only splits it.
+        let (leaf, intermediates) = chain.split_first().ok_or_else(|| FfiError::invalid("chain is empty"))?;
         let mut options = VerifyOptions::new(&roots.0, timestamp(at)).intermediates(intermediates).profile(profile);
         if let Some(name) = server_name {
             options = options.server_name(name);

@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
-use crate::cert::{CertError, Certificate};
+use crate::cert::{CertError, Certificate, ChainError, ServedChain};
 use crate::pem::{self, PemError, SkipReason};
 use crate::{Limits, LineIndex, Position, Timestamp};
 
@@ -286,6 +286,36 @@ impl CaBundle {
     /// The bundle as canonical PEM: one block per certificate, in order.
     pub fn to_pem(&self) -> String {
         self.certs.iter().map(Certificate::to_pem).collect()
+    }
+}
+
+/// A bundle already loaded, taken as a served chain (leaf first) — only when its loading skipped
+/// nothing: a lenient load that dropped a damaged leaf leaves the intermediate alone, which
+/// verifies, so a bundle with warnings is refused rather than judged.
+///
+/// ```
+/// use okd_trust::CaBundle;
+/// use okd_trust::cert::{ChainError, ServedChain};
+///
+/// let text = okd_trust::examples::API_INT_SERVING_CHAIN;
+/// let clean = CaBundle::from_pem(text.as_bytes())?;
+/// assert_eq!(ServedChain::try_from(&clean)?.certificates.len(), 2);
+/// let damaged = CaBundle::from_pem(text.replacen("MII", "M!I", 1).as_bytes())?;
+/// assert_eq!(damaged.len(), 1, "the lenient load kept the intermediate alone");
+/// assert!(matches!(ServedChain::try_from(&damaged), Err(ChainError::SkippedWhenLoaded { skipped: 1, .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl TryFrom<&CaBundle> for ServedChain {
+    type Error = ChainError;
+
+    fn try_from(bundle: &CaBundle) -> Result<Self, ChainError> {
+        if let Some(first) = bundle.warnings().first() {
+            return Err(ChainError::SkippedWhenLoaded { skipped: bundle.warnings().len(), first: first.to_string() });
+        }
+        if bundle.is_empty() {
+            return Err(ChainError::NoCertificate);
+        }
+        Ok(ServedChain { certificates: bundle.as_slice().to_vec(), skipped: Vec::new() })
     }
 }
 

@@ -1,6 +1,7 @@
 //! Python values to core inputs: certificates, bundles, kubeconfigs and Secrets from the binding's
 //! own objects or any content the core's input detection reads.
 
+use okd_trust::cert::ServedChain;
 use okd_trust::manifest::Manifest;
 use okd_trust::{CaBundle, Certificate, Kubeconfig, Limits};
 use pyo3::exceptions::PyTypeError;
@@ -18,7 +19,10 @@ pub(crate) fn certificates(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str)
         return Ok(vec![cert.get().inner.clone()]);
     }
     if let Ok(bundle) = value.cast::<PyCaBundle>() {
-        return Ok(bundle.get().inner.as_slice().to_vec());
+        // Only a bundle whose loading skipped nothing is taken as a chain (the core's rule).
+        let chain =
+            ServedChain::try_from(&bundle.get().inner).map_err(|e| convert::error(py, okd_trust::Error::from(e)))?;
+        return Ok(chain.certificates);
     }
     if convert::is_content(value) {
         // A served chain is read whole or not at all (the core's reader): a damaged leaf skipped

@@ -164,7 +164,8 @@ pub(crate) fn verify(
             .iter()
             .map(|n| n.parse::<ExtendedKeyUsage>().map_err(|e| PyValueError::new_err(e.to_string())))
             .collect::<PyResult<Vec<_>>>()?,
-        None => vec![ExtendedKeyUsage::ServerAuth],
+        // Empty is the core's default, serverAuth (as in Go).
+        None => Vec::new(),
     };
     let inner = py.detach(move || {
         let mut options = VerifyOptions::new(&roots, at).intermediates(&presented).profile(profile).usages(&usages);

@@ -130,3 +130,10 @@ def test_a_damaged_served_chain_is_an_error_never_a_shorter_chain():
         okd_trust.diagnose({"/var/lib/kubelet/kubeconfig": examples.NODE_KUBECONFIG},
                            cluster_cas={"ca": examples.CLUSTER_CA_BUNDLE}, serving_chain=damaged,
                            at=examples.EXAMPLE_AT)
+    # The same text loaded leniently as a CaBundle keeps the intermediate alone: refused as a chain.
+    lenient = okd_trust.CaBundle.from_pem(damaged)
+    assert len(lenient) == 1
+    with pytest.raises(okd_trust.ParseError, match="skipped 1 block"):
+        okd_trust.verify(lenient, examples.CLUSTER_CA_BUNDLE, at=examples.EXAMPLE_AT)
+    clean = okd_trust.CaBundle.from_pem(examples.API_INT_SERVING_CHAIN)
+    assert okd_trust.verify(clean, examples.CLUSTER_CA_BUNDLE, at=examples.EXAMPLE_AT).trusted

@@ -253,7 +253,7 @@ static void test_kubeconfig_and_verify(const char *examples, const char *out_dir
     OkdTrustError *e;
 
     OK(okd_trust_kubeconfig_parse(u8(kc_text), kc_len, &kc));
-    OK(okd_trust_bundle_from_pem(u8(chain_pem), chain_len, &chain));
+    OK(okd_trust_chain_from_pem(u8(chain_pem), chain_len, &chain));
     OK(okd_trust_bundle_from_pem(u8(ca_pem), ca_len, &cluster));
     CHECK(okd_trust_bundle_len(chain) == 2);
 
@@ -365,7 +365,33 @@ static void test_kubeconfig_and_verify(const char *examples, const char *out_dir
     CHECK_STATUS(okd_trust_verify(wanted, chain, "\x80", AT, 0, &verdict), OKD_TRUST_STATUS_INVALID_UTF8);
     OK(okd_trust_bundle_without_expired(chain, LATER, &empty));
     CHECK_STATUS(okd_trust_verify(wanted, empty, NULL, AT, 0, &verdict), OKD_TRUST_STATUS_INVALID_INPUT);
-    EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "chain is empty");
+    EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "no CERTIFICATE block");
+    {
+        /* A damaged leaf: the strict reader refuses it with its line; a bundle that skipped the
+         * leaf when it was loaded is refused as a chain, never judged as the intermediate alone. */
+        char *damaged = malloc(chain_len + 1);
+        OkdTrustBundle *lenient = NULL, *strict = NULL;
+        char *body;
+        CHECK(damaged != NULL);
+        memcpy(damaged, chain_pem, chain_len);
+        damaged[chain_len] = '\0';
+        body = strstr(damaged, "MII");
+        CHECK(body != NULL);
+        body[1] = '!';
+        CHECK_STATUS(okd_trust_chain_from_pem(u8(damaged), strlen(damaged), &strict), OKD_TRUST_STATUS_INVALID_INPUT);
+        EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "damaged PEM block");
+        CHECK(strict == NULL);
+        OK(okd_trust_bundle_from_pem(u8(damaged), strlen(damaged), &lenient));
+        CHECK(okd_trust_bundle_len(lenient) == 1);
+        CHECK_STATUS(okd_trust_verify(wanted, lenient, NULL, AT, 0, &verdict), OKD_TRUST_STATUS_INVALID_INPUT);
+        EXPECT_ERROR(OKD_TRUST_STATUS_INVALID_INPUT, "skipped 1 block(s)");
+        CHECK(verdict == NULL);
+        CHECK_STATUS(okd_trust_kubeconfig_set_ca(kc, NULL, wanted, lenient, NULL, AT, &text, NULL),
+                     OKD_TRUST_STATUS_INVALID_INPUT);
+        CHECK(text == NULL);
+        okd_trust_bundle_free(lenient);
+        free(damaged);
+    }
     CHECK(verdict == NULL);
     CHECK(!okd_trust_verdict_is_trusted(NULL));
     EXPECT_ERROR(OKD_TRUST_STATUS_NULL_POINTER, "verdict");
@@ -462,7 +488,7 @@ static void test_diagnose(const char *examples) {
     OK(okd_trust_kubeconfig_parse(u8(b), b_len, &kcs[1]));
     ckcs[0] = kcs[0];
     ckcs[1] = kcs[1];
-    OK(okd_trust_bundle_from_pem(u8(chain_pem), chain_len, &chain));
+    OK(okd_trust_chain_from_pem(u8(chain_pem), chain_len, &chain));
     OK(okd_trust_bundle_from_pem(u8(ca_pem), ca_len, &cluster));
 
     OK(okd_trust_diagnose(ckcs, labels, 2, cluster, chain, NULL, AT, &d));
@@ -587,7 +613,7 @@ static void test_diagnose_with_system_roots(const char *examples) {
     OK(okd_trust_kubeconfig_parse(u8(no_ca), strlen(no_ca), &kc));
     OK(okd_trust_kubeconfig_parse(u8(stale_kc), stale_len, &stale));
     OK(okd_trust_kubeconfig_ca_bundle(stale, NULL, &stale_roots));
-    OK(okd_trust_bundle_from_pem(u8(chain_pem), chain_len, &chain));
+    OK(okd_trust_chain_from_pem(u8(chain_pem), chain_len, &chain));
     OK(okd_trust_bundle_from_pem(u8(ca_pem), ca_len, &cluster));
     CHECK(!untrusted_with_roots(kc, chain, cluster));   /* roots that hold the rotated signer */
     CHECK(untrusted_with_roots(kc, chain, stale_roots)); /* roots that hold only the old one */
@@ -627,7 +653,7 @@ static void test_diagnose_with_options(const char *examples) {
     OK(okd_trust_kubeconfig_parse(u8(a), a_len, &kc));
     kcs[0] = kc;
     OK(okd_trust_kubeconfig_ca_bundle(kc, NULL, &stale));
-    OK(okd_trust_bundle_from_pem(u8(chain_pem), chain_len, &chain));
+    OK(okd_trust_chain_from_pem(u8(chain_pem), chain_len, &chain));
     OK(okd_trust_bundle_from_pem(u8(ca_pem), ca_len, &cluster));
     cluster_cas[0] = stale;
     cluster_cas[1] = cluster;

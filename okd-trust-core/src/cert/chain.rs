@@ -49,6 +49,18 @@ pub enum ChainError {
     /// No `CERTIFICATE` block at all.
     #[error("no CERTIFICATE block found (expected PEM, e.g. `openssl s_client -showcerts` output)")]
     NoCertificate,
+    /// A bundle handed over as a chain was loaded leniently and skipped blocks: it may not be
+    /// the chain that was served.
+    #[error(
+        "this bundle skipped {skipped} block(s) when it was loaded (first: {first}); a served chain is read whole \
+         or not at all: read it from its PEM text as a chain"
+    )]
+    SkippedWhenLoaded {
+        /// How many blocks the bundle's loading skipped.
+        skipped: usize,
+        /// The first of them, in words.
+        first: String,
+    },
 }
 
 impl ServedChain {
