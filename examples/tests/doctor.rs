@@ -290,6 +290,37 @@ fn a_stale_ca_file_is_judged_and_repaired_in_place() {
     assert_eq!((code, report["plan"]["kubeconfigs"].as_array().unwrap().len()), (0, 0), "{report:#}");
 }
 
+/// A CA file that loads no certificate (client-go refuses the kubeconfig) trusted nothing: the
+/// repair keeps its bytes and appends the cluster's CAs, as `repair_bundle_file` does for a
+/// pinned file, so kubelet can load it again.
+#[test]
+fn a_ca_file_that_loads_nothing_is_repaired_by_appending() {
+    let dir = TempDir::new("doctor", "cafile-damaged");
+    let damaged = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    let ca_file = dir.write("ca.crt", damaged);
+    let text = kubeconfig_with(&format!("    certificate-authority: {}\n", p(&ca_file)), "kubelet");
+    let kubeconfig = dir.write("kubeconfig", &text);
+    let (cluster, chain, chain_pem) = rotated_cluster(&dir);
+    let args = ["--kubeconfig", p(&kubeconfig), "--cluster-ca", p(&cluster), "--serving-chain", p(&chain)];
+    let (code, report) = doctor_json(&args);
+    assert_eq!((code, report["verdict"].as_str()), (1, Some("broken")), "{report:#}");
+    assert!(codes(&report).contains(&"kubeconfig-invalid".to_owned()), "{report:#}");
+    let repair = &report["plan"]["kubeconfigs"][0];
+    assert_eq!((repair["target"].as_str(), repair["verified"].as_bool()), (Some("ca-file"), Some(true)), "{repair:#}");
+    let mut with_fix = args.to_vec();
+    with_fix.push("--fix");
+    doctor_json(&with_fix);
+    // Trusted now; the damaged block kept is still worth a warning.
+    let (_, report) = doctor_json(&args);
+    assert_eq!(report["verdict"].as_str(), Some("at-risk"), "{report:#}");
+    assert!(codes(&report).contains(&"pem-blocks-skipped".to_owned()), "{report:#}");
+    assert!(!codes(&report).iter().any(|c| c == "kubeconfig-invalid" || c == "kubeconfig-untrusted-serving-chain"));
+    let written = std::fs::read_to_string(&ca_file).unwrap();
+    assert!(written.starts_with(damaged), "the damaged block stays where it was");
+    assert_trusts(&CaBundle::from_pem(written.as_bytes()).unwrap(), &chain_pem);
+    assert_eq!(std::fs::read_to_string(&kubeconfig).unwrap(), text, "the kubeconfig is left as it is");
+}
+
 #[test]
 fn a_missing_ca_file_makes_the_kubeconfig_unusable() {
     let dir = TempDir::new("doctor", "nocafile");

@@ -131,7 +131,7 @@ fn kubeconfig_checks(
             );
             return;
         }
-        Roots::Unusable { path, reason } => {
+        Roots::Unusable { path, reason, .. } => {
             findings.push(
                 Finding::new(
                     Code::KubeconfigInvalid,

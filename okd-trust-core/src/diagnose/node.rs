@@ -27,8 +27,9 @@ pub(super) enum Roots<'a> {
     File { file: &'a CaFile, text: &'a [u8], bundle: CaBundle },
     /// The system roots: no CA named, or an empty CA file (client-go reads zero bytes as none).
     System { empty_file: Option<&'a CaFile>, bundle: CaBundle, label: String },
-    /// The CA file cannot be used, so client-go refuses the kubeconfig.
-    Unusable { path: String, reason: String },
+    /// The CA file cannot be used, so client-go refuses the kubeconfig. `text` is what it holds
+    /// when it was read but loads no certificate: a repair can keep those bytes and append.
+    Unusable { path: String, reason: String, text: Option<&'a [u8]> },
     /// The CA file was not given to the doctor.
     Unread { path: String },
 }
@@ -57,14 +58,18 @@ fn file_roots<'a>(input: &'a DoctorInput, index: usize, written: &str) -> Roots<
         return Roots::Unread { path: written.to_owned() };
     };
     match &file.contents {
-        Err(reason) => Roots::Unusable { path: file.path.clone(), reason: format!("cannot be read: {reason}") },
+        Err(reason) => {
+            Roots::Unusable { path: file.path.clone(), reason: format!("cannot be read: {reason}"), text: None }
+        }
         // Zero bytes is no CA to client-go: it falls back to the system roots.
         Ok(bytes) if bytes.is_empty() => system_roots(input, Some(file)),
         Ok(bytes) => match CaBundle::from_pem(bytes) {
             Ok(bundle) => Roots::File { file, text: bytes, bundle },
-            Err(e) => {
-                Roots::Unusable { path: file.path.clone(), reason: format!("unable to load root certificates: {e}") }
-            }
+            Err(e) => Roots::Unusable {
+                path: file.path.clone(),
+                reason: format!("unable to load root certificates: {e}"),
+                text: Some(bytes),
+            },
         },
     }
 }

@@ -62,11 +62,12 @@ pub(super) fn plan(input: &DoctorInput, nodes: &[NodeTrust<'_>], fleet: &FleetCa
             cache: fleet.signatures(),
         };
         let empty = CaBundle::default();
-        // What the node names now; nothing when it relies on the system roots.
+        // What the node names now: nothing when it relies on the system roots, or when its CA
+        // file loads no certificate (the same reading `repair_bundle_file` gives a pinned file).
         let current = match roots {
             Roots::Embedded(bundle) | Roots::File { bundle, .. } => bundle,
-            Roots::System { .. } => &empty,
-            Roots::Unusable { .. } | Roots::Unread { .. } => continue,
+            Roots::System { .. } | Roots::Unusable { text: Some(_), .. } => &empty,
+            Roots::Unusable { text: None, .. } | Roots::Unread { .. } => continue,
         };
         let node_id = (node.index, node.source);
         // The file the repair writes: the CA file the node reads (its path and bytes), else the
@@ -74,6 +75,7 @@ pub(super) fn plan(input: &DoctorInput, nodes: &[NodeTrust<'_>], fleet: &FleetCa
         let ca_file = match roots {
             Roots::File { file, text, .. } => Some((file.path.as_str(), *text)),
             Roots::System { empty_file: Some(file), .. } => Some((file.path.as_str(), &b""[..])),
+            Roots::Unusable { path, text: Some(text), .. } => Some((path.as_str(), *text)),
             _ => None,
         };
         let Ok(wanted) = repair::repaired_bundle(Some(current), &cluster, BundlePolicy::Union, Some(input.at)) else {
