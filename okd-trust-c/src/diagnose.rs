@@ -5,6 +5,7 @@ use std::ptr;
 
 use okd_trust_core::diagnose::{self, Diagnosis, DoctorInput, Finding, Labelled};
 use okd_trust_core::report;
+use okd_trust_io::doctor::ReadOn;
 
 use crate::bundle::OkdTrustBundle;
 use crate::error::FfiError;
@@ -159,14 +160,14 @@ impl OkdTrustDoctorOptions {
         for (i, (&config, &label)) in kubeconfigs.iter().zip(labels).enumerate() {
             let config = ffi::handle(config, &format!("kubeconfigs[{i}]"))?;
             let label = ffi::required_str(label, &format!("labels[{i}]"))?;
-            okd_trust_io::doctor::add_kubeconfig(&mut input, label, config.0.clone());
+            okd_trust_io::doctor::add_kubeconfig(&mut input, label, config.0.clone(), ReadOn::ThisMachine);
         }
         let system_roots = if self.system_roots.is_null() {
             None
         } else {
             Some(ffi::handle(self.system_roots, "system_roots")?.0.clone())
         };
-        input.system_roots = okd_trust_io::doctor::system_roots(system_roots);
+        input.system_roots = okd_trust_io::doctor::system_roots(system_roots, ReadOn::ThisMachine);
         let cluster_cas = ffi::slice(self.cluster_cas, self.cluster_ca_count, "cluster_cas")?;
         let labels = if self.cluster_ca_labels.is_null() {
             None

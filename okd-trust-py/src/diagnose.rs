@@ -4,6 +4,7 @@ use okd_trust::diagnose::{
     self as doctor_core, BundlePolicy, Diagnosis, DoctorInput, Finding, KubeconfigRepair, Labelled, Plan,
 };
 use okd_trust::{Certificate, report};
+use okd_trust_io::doctor::ReadOn;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyDict, PyList};
@@ -439,7 +440,7 @@ impl PyDiagnosis {
 #[pyfunction]
 #[pyo3(signature = (
     kubeconfigs, *, cluster_cas=None, serving_chain=None, server_name=None, multus_ca=None,
-    signer_secret=None, at=None, warn_days=None, system_roots=None,
+    signer_secret=None, at=None, warn_days=None, system_roots=None, read_files=true,
 ))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn diagnose(
@@ -453,7 +454,9 @@ pub(crate) fn diagnose(
     at: Option<&Bound<'_, PyAny>>,
     warn_days: Option<u32>,
     system_roots: Option<&Bound<'_, PyAny>>,
+    read_files: bool,
 ) -> PyResult<PyDiagnosis> {
+    let read_on = if read_files { ReadOn::ThisMachine } else { ReadOn::Elsewhere };
     let mut input = DoctorInput::new(timestamp(at)?);
     if let Some(days) = warn_days {
         input.warn_days = days;
@@ -471,13 +474,13 @@ pub(crate) fn diagnose(
                 Err(e) => return Err(convert::error(py, e)),
             },
         };
-        okd_trust_io::doctor::add_kubeconfig(&mut input, label, config);
+        okd_trust_io::doctor::add_kubeconfig(&mut input, label, config, read_on);
     }
     let system_roots = match system_roots.filter(|r| !r.is_none()) {
         Some(roots) => Some(bundle(py, roots, "system_roots")?),
         None => None,
     };
-    input.system_roots = okd_trust_io::doctor::system_roots(system_roots);
+    input.system_roots = okd_trust_io::doctor::system_roots(system_roots, read_on);
     if let Some(cas) = cluster_cas.filter(|c| !c.is_none()) {
         for (label, value) in items(cas, "cluster_cas")? {
             let ca = bundle(py, &value, &label)?;

@@ -303,6 +303,14 @@ def test_diagnose_reads_the_ca_file_a_kubeconfig_names(tmp_path):
     repair = diagnosis.plan.kubeconfigs[0]
     assert (repair.target, repair.path, repair.verified) == ("ca-file", str(tmp_path / "pki" / "ca.crt"), True)
     assert repair.new_text.startswith(repair.old_text)
+    # Read on another machine (an Ansible controller): this machine's files are not the node's,
+    # so the named file is reported as not judged, never read here.
+    remote = okd_trust.diagnose({str(kubeconfig): kubeconfig.read_text()},
+                                cluster_cas={"c": examples.CLUSTER_CA_BUNDLE},
+                                serving_chain=examples.API_INT_SERVING_CHAIN, at=AT, read_files=False)
+    codes = [f.code for f in remote.findings]
+    assert "ca-path-unresolved" in codes and "kubeconfig-untrusted-serving-chain" not in codes, codes
+    assert not remote.plan.kubeconfigs
     # A CA file that is not there: kubelet refuses the kubeconfig.
     (tmp_path / "pki" / "ca.crt").unlink()
     diagnosis = okd_trust.diagnose({str(kubeconfig): kubeconfig.read_text()}, at=AT)

@@ -366,7 +366,7 @@ fn system_roots(given: Option<&Path>) -> Result<Option<Labelled<CaBundle>>, CliE
         return Ok(Some(Labelled::new(label(path), input::bundle("--system-roots", path)?)));
     }
     // The platform's, found and read as the bindings find them (okd_trust_io, as Go does).
-    Ok(okd_trust_io::doctor::system_roots(None))
+    Ok(okd_trust_io::doctor::system_roots(None, okd_trust_io::doctor::ReadOn::ThisMachine))
 }
 
 /// Fetches the chain `target` serves, leaf first, over TLS, without judging it: judging is the

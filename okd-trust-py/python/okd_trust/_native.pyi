@@ -404,11 +404,14 @@ def diagnose(
     at: Time = None,
     warn_days: Optional[int] = None,
     system_roots: Optional[Roots] = None,
+    read_files: bool = True,
 ) -> Diagnosis:
     """Runs the doctor on labelled inputs (GIL released). A kubeconfig labelled with its path has
     the CA file it names read from where client-go resolves it; one that names no CA is judged
-    against system_roots (default: the platform bundle). A kubeconfig client-go cannot load is a
-    kubeconfig-invalid finding."""
+    against system_roots (default: the platform bundle). With read_files=False (kubeconfigs read
+    on another machine, e.g. an Ansible controller judging nodes) nothing is read from this
+    machine: a named CA file is reported as not judged, and only system_roots given count. A
+    kubeconfig client-go cannot load is a kubeconfig-invalid finding."""
 
 def repair_bundle_file(
     path: str,

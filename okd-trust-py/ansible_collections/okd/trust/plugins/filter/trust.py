@@ -72,11 +72,13 @@ def kubeconfig_with_ca(text, ca_bundle, cluster=None, state="union", prune_expir
 
 def diagnose(kubeconfigs, cluster_cas=None, serving_chain=None, server_name=None, at=None, warn_days=None):
     """The doctor on contents: `kubeconfigs` maps labels (paths) to kubeconfig text; returns the
-    JSON report as data (verdict, findings, plan)."""
+    JSON report as data (verdict, findings, plan). A filter runs on the controller, so nothing is
+    read from its disk: a CA file a kubeconfig names is reported as not judged (use the
+    trust_info module on the node to judge it)."""
     _need_library()
     try:
         diagnosis = okd_trust.diagnose(kubeconfigs, cluster_cas=cluster_cas or {}, serving_chain=serving_chain,
-                                       server_name=server_name, at=at, warn_days=warn_days)
+                                       server_name=server_name, at=at, warn_days=warn_days, read_files=False)
     except (okd_trust.Error, ValueError, TypeError) as e:
         raise AnsibleFilterError(str(e))
     return json.loads(diagnosis.to_json())
