@@ -263,6 +263,43 @@ impl Detected {
         }
     }
 
+    /// Every bundle of certificates it holds, each with where it sits: `label` for PEM; `label
+    /// cluster NAME` for each cluster of a kubeconfig that embeds CA data; `label
+    /// NAMESPACE/NAME[KEY]` for each value of a manifest that loads as PEM (keys, tokens and other
+    /// values hold no certificate and are left out). Bad CA data in a kubeconfig is an error.
+    ///
+    /// ```
+    /// use okd_trust::input;
+    /// let detected = input::detect("kubeconfig", okd_trust::examples::NODE_KUBECONFIG.as_bytes())?;
+    /// let sources = detected.certificate_sources("kubeconfig")?;
+    /// assert_eq!(sources.len(), 1);
+    /// assert_eq!((sources[0].0.as_str(), sources[0].1.len()), ("kubeconfig cluster local", 4));
+    /// # Ok::<(), okd_trust::Error>(())
+    /// ```
+    pub fn certificate_sources(&self, label: &str) -> Result<Vec<(String, CaBundle)>, Error> {
+        let mut sources = Vec::new();
+        match self {
+            Detected::Pem(bundle) => sources.push((label.to_owned(), bundle.clone())),
+            Detected::Kubeconfig(config) => {
+                for cluster in config.clusters() {
+                    if let Some(bundle) = config.ca_bundle(&cluster.name)? {
+                        sources.push((format!("{label} cluster {}", cluster.name), bundle));
+                    }
+                }
+            }
+            Detected::Manifests(objects) => {
+                for object in objects {
+                    for entry in &object.entries {
+                        if let Ok(bundle) = CaBundle::from_pem(&entry.value) {
+                            sources.push((format!("{label} {}[{}]", object.qualified_name(), entry.key), bundle));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(sources)
+    }
+
     /// The kubeconfig, or [`InputError::WrongKind`] naming what `label` holds instead.
     ///
     /// ```

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use okd_trust::cert::colon_hex;
-use okd_trust::input::{self as detect, Detected};
+use okd_trust::input as detect;
 use okd_trust::verify::CertSummary;
-use okd_trust::{CaBundle, Certificate, Timestamp};
+use okd_trust::{Certificate, Timestamp};
 use serde::Serialize;
 
 use super::Outcome;
@@ -65,7 +65,7 @@ impl Row {
             issuer: cert.issuer(),
             not_before: cert.not_before().to_string(),
             not_after: cert.not_after().to_string(),
-            days_left: cert.expires_in(at).div_euclid(86_400),
+            days_left: cert.days_left(at),
             sha256: colon_hex(&cert.sha256_fingerprint()),
             is_ca: cert.is_ca(),
             sha256_short: CertSummary::new(cert, 0).short_fingerprint(),
@@ -83,33 +83,10 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, CliError> {
         let bytes = input::read("inspect", path)?;
         let detected =
             detect::detect(&shown, &bytes).map_err(|source| CliError::Input { option: "inspect", source })?;
-        let add = |rows: &mut Vec<Row>, source: String, bundle: &CaBundle| {
+        let sources =
+            detected.certificate_sources(&shown).map_err(|source| CliError::Input { option: "inspect", source })?;
+        for (source, bundle) in sources {
             rows.extend(bundle.iter().map(|c| Row::new(source.clone(), c, at)));
-        };
-        match &detected {
-            Detected::Pem(bundle) => add(&mut rows, shown.clone(), bundle),
-            Detected::Kubeconfig(config) => {
-                for cluster in config.clusters() {
-                    let bundle = config
-                        .ca_bundle(&cluster.name)
-                        .map_err(|e| CliError::Input { option: "inspect", source: e.into() })?;
-                    if let Some(bundle) = bundle {
-                        add(&mut rows, format!("{shown} cluster {}", cluster.name), &bundle);
-                    }
-                }
-            }
-            Detected::Manifests(objects) => {
-                for object in objects {
-                    for entry in &object.entries {
-                        // Only values that hold certificates; keys, tokens and the like are skipped.
-                        if let Ok(bundle) = CaBundle::from_pem(&entry.value) {
-                            add(&mut rows, format!("{shown} {}[{}]", object.qualified_name(), entry.key), &bundle);
-                        }
-                    }
-                }
-            }
-            // catch-all: a kind that holds no certificates adds no rows.
-            _ => {}
         }
     }
     let mut out = io::stdout().lock();

@@ -285,6 +285,12 @@ impl Certificate {
         at.seconds_until(self.0.layout.not_after)
     }
 
+    /// Whole days from `at` until `notAfter`, rounded toward zero (negative once expired by a
+    /// day or more): the "days left" every report states.
+    pub fn days_left(&self, at: Timestamp) -> i64 {
+        at.days_until(self.0.layout.not_after)
+    }
+
     /// Whether `at` is inside the validity period. Like Go, both bounds are inclusive: invalid when
     /// `at < notBefore` or `at > notAfter`.
     pub fn is_valid_at(&self, at: Timestamp) -> bool {

@@ -103,10 +103,6 @@ pub(crate) fn inputs(
     out
 }
 
-fn days(seconds: i64) -> i64 {
-    seconds.div_euclid(86_400)
-}
-
 fn key_of(cert: &Certificate) -> String {
     colon_hex(&spki_sha256(cert))
 }
@@ -410,7 +406,7 @@ fn lifetimes(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 cert.subject(),
                 refresh_at,
                 cert.not_after(),
-                days(cx.at.seconds_until(cert.not_after()))
+                cert.days_left(cx.at)
             );
             out.push(
                 Finding::new(Code::CertPastRefresh, Severity::Warning, source, message)
@@ -424,7 +420,7 @@ fn lifetimes(cx: &Context<'_>, out: &mut Vec<Finding>) {
                  carry the new key before api-int serves a certificate it signs",
                 cert.subject(),
                 refresh_at,
-                days(cx.at.seconds_until(refresh_at))
+                cx.at.days_until(refresh_at)
             );
             out.push(
                 Finding::new(Code::SignerRefreshDue, Severity::Warning, source, message)

@@ -240,10 +240,10 @@ fn expiry(source: &str, cert: &Certificate, at: Timestamp, warn_days: u32, findi
                 Code::CertExpiringSoon,
                 Severity::Warning,
                 source,
-                format!("{} expires on {} ({} days left)", cert.subject(), cert.not_after(), left / 86_400),
+                format!("{} expires on {} ({} days left)", cert.subject(), cert.not_after(), cert.days_left(at)),
             )
             .with_certificates(summaries(std::slice::from_ref(cert)))
-            .with_detail("days_left", (left / 86_400).to_string()),
+            .with_detail("days_left", cert.days_left(at).to_string()),
         );
     }
 }
