@@ -4,8 +4,9 @@
 use okd_trust::cert::ServedChain;
 use okd_trust::manifest::Manifest;
 use okd_trust::{CaBundle, Certificate, Kubeconfig, Limits};
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyOSError, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
 use crate::bundle::PyCaBundle;
 use crate::cert::PyCertificate;
@@ -86,4 +87,20 @@ pub(crate) fn items<'py>(value: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<
         out.push(item?.extract::<(String, Bound<'py, PyAny>)>()?);
     }
     Ok(out)
+}
+
+/// The bytes of the regular file `path`, at most the input limit: a FIFO, a device or a socket
+/// is refused without blocking on it. Raises OSError saying why not.
+#[pyfunction]
+pub(crate) fn read_file<'py>(py: Python<'py>, path: &str) -> PyResult<Bound<'py, PyBytes>> {
+    let bytes =
+        py.detach(|| okd_trust_io::read(path)).map_err(|reason| PyOSError::new_err(format!("{path}: {reason}")))?;
+    Ok(PyBytes::new(py, &bytes))
+}
+
+/// The directory a kubeconfig's relative paths resolve against, given its label (its path), as
+/// client-go resolves them.
+#[pyfunction]
+pub(crate) fn base_dir(label: &str) -> String {
+    okd_trust_io::base_dir(label)
 }

@@ -77,10 +77,13 @@ impl PyKubeconfig {
         self.inner.current_cluster().map(|c| c.name.clone())
     }
 
-    /// The CA file client-go reads for the current cluster (its `certificate-authority`, resolved
-    /// against `base_dir`, the kubeconfig's directory), or None when it names none.
-    fn ca_file(&self, base_dir: &str) -> Option<String> {
-        self.inner.ca_file(base_dir)
+    /// The CA file client-go reads for `cluster` (default: the current cluster): its
+    /// `certificate-authority`, resolved against `base_dir` (the kubeconfig's directory; see
+    /// `okd_trust.base_dir`), or None when it names none.
+    #[pyo3(signature = (base_dir, cluster=None))]
+    fn ca_file(&self, py: Python<'_>, base_dir: &str, cluster: Option<&str>) -> PyResult<Option<String>> {
+        let name = self.cluster_name(py, cluster)?;
+        Ok(self.inner.cluster_ca_file(&name, base_dir))
     }
 
     /// The bundle in `certificate-authority-data` of `cluster` (default: the current cluster),

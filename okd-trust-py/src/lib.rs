@@ -50,6 +50,8 @@ fn okd_trust_py(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(diagnose::repair_kubeconfig, m)?)?;
     m.add_function(wrap_pyfunction!(diagnose::repair_ca_file, m)?)?;
     m.add_function(wrap_pyfunction!(diagnose::repair_bundle_file, m)?)?;
+    m.add_function(wrap_pyfunction!(input::read_file, m)?)?;
+    m.add_function(wrap_pyfunction!(input::base_dir, m)?)?;
     m.add_function(wrap_pyfunction!(diagnose::repaired_bundle, m)?)?;
     m.add_class::<cluster::PyClusterReport>()?;
     m.add_class::<cluster::PySigner>()?;

@@ -30,7 +30,7 @@ def run_module(name, args, check=False, diff=False, env=None):
     full_env = dict(os.environ, PYTHONPATH=os.pathsep.join([p for p in [(env or {}).get("PYTHONPATH"), COLLECTIONS] if p]))
     proc = subprocess.run(
         [sys.executable, path], input=json.dumps({"ANSIBLE_MODULE_ARGS": payload}),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=full_env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=full_env, timeout=120,
     )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -230,6 +230,16 @@ def test_ca_bundle_module(tmp_path):
     expired = run_module("ca_bundle", dict(args, path=str(broken), state="exact", ca_bundle=old.to_pem(),
                                            prune_expired=True, at="2100-01-01T00:00:00Z"))
     assert expired["failed"] and "nothing-left" in expired["msg"] and broken.read_text().startswith(damaged)
+
+
+def test_a_fifo_is_refused_never_waited_on(tmp_path):
+    fifo = tmp_path / "anchor.pem"
+    os.mkfifo(fifo)
+    # Nothing writes to the FIFO: a plain open() would wait forever.
+    result = run_module("ca_bundle", dict(path=str(fifo), ca_bundle=examples.CLUSTER_CA_BUNDLE, at=AT))
+    assert result["failed"] and "not a regular file" in result["msg"], result
+    with pytest.raises(OSError, match="not a regular file"):
+        okd_trust.read_file(str(fifo))
 
 
 def test_kubeconfig_ca_exact_and_prune(node):

@@ -290,7 +290,14 @@ impl Kubeconfig {
     /// # Ok::<(), okd_trust::kubeconfig::KubeconfigError>(())
     /// ```
     pub fn ca_file(&self, base_dir: &str) -> Option<String> {
-        let cluster = &self.current_cluster()?.cluster;
+        self.cluster_ca_file(&self.current_cluster()?.name, base_dir)
+    }
+
+    /// [`ca_file`](Self::ca_file) for cluster `name`: the file client-go reads when it connects
+    /// to that cluster; `None` when there is no such cluster, it embeds its CA data or names no
+    /// file.
+    pub fn cluster_ca_file(&self, name: &str, base_dir: &str) -> Option<String> {
+        let cluster = &self.cluster(name)?.cluster;
         if cluster.certificate_authority.is_empty() || !cluster.certificate_authority_data.is_empty() {
             return None;
         }

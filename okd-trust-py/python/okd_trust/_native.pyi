@@ -238,8 +238,9 @@ class Kubeconfig:
     @property
     def current_cluster(self) -> Optional[str]:
         """The current context's cluster name (no fallback, as in client-go)."""
-    def ca_file(self, base_dir: str) -> Optional[str]:
-        """The CA file client-go reads for the current cluster, resolved against base_dir."""
+    def ca_file(self, base_dir: str, cluster: Optional[str] = None) -> Optional[str]:
+        """The CA file client-go reads for `cluster` (default: the current one), resolved against
+        base_dir (see okd_trust.base_dir); None when it names none."""
     def ca_bundle(self, cluster: Optional[str] = None) -> Optional[CaBundle]:
         """The bundle in certificate-authority-data, or None when it embeds none."""
     def server(self, cluster: Optional[str] = None) -> Optional[str]:
@@ -412,6 +413,14 @@ def diagnose(
     on another machine, e.g. an Ansible controller judging nodes) nothing is read from this
     machine: a named CA file is reported as not judged, and only system_roots given count. A
     kubeconfig client-go cannot load is a kubeconfig-invalid finding."""
+
+def read_file(path: str) -> bytes:
+    """The bytes of the regular file `path`, at most the input limit: a FIFO, a device or a
+    socket is refused without blocking on it. Raises OSError saying why not."""
+
+def base_dir(label: str) -> str:
+    """The directory a kubeconfig's relative paths resolve against, given its label (its path),
+    as client-go resolves them."""
 
 def repair_bundle_file(
     path: str,

@@ -143,15 +143,13 @@ def repair_ca_file(text, label, wanted, cluster=None, state="union", prune_expir
     """
     try:
         config = okd_trust.Kubeconfig.parse(text)
-        if cluster and cluster != config.current_cluster:
-            return None
-        path = config.ca_file(os.path.dirname(os.path.abspath(label)))
+        # The library resolves the path as client-go does, for the named or the current cluster.
+        path = config.ca_file(okd_trust.base_dir(label), cluster)
         if path is None:
             return None
-        cluster = config.current_cluster
+        cluster = cluster or config.current_cluster
         try:
-            with open(path, "rb") as f:
-                old = f.read()
+            old = okd_trust.read_file(path)
         except (IOError, OSError) as e:
             raise TrustError("%s: cannot read the CA file it names, %s (%s): client-go refuses such a "
                              "kubeconfig; restore the file first" % (label, path, e))

@@ -183,15 +183,12 @@ def main():
     path = p["path"]
     exists = os.path.exists(path)
     try:
+        # Regular files within the library's size limit: a FIFO or a device is never waited on.
         if p["ca_bundle_path"]:
-            with open(p["ca_bundle_path"], "rb") as f:
-                wanted = load_bundle(f.read(), p["ca_bundle_path"])
+            wanted = load_bundle(okd_trust.read_file(p["ca_bundle_path"]), p["ca_bundle_path"])
         else:
             wanted = load_bundle(p["ca_bundle"], "ca_bundle")
-        old = b""
-        if exists:
-            with open(path, "rb") as f:
-                old = f.read()
+        old = okd_trust.read_file(path) if exists else b""
         # The library reads the old file, applies the policy, builds the new text and checks it;
         # a refusal raises TrustError.
         result = repair_bundle_file(path, path, old, wanted, p["state"], p["prune_expired"], p["serving_chain"],

@@ -175,11 +175,16 @@ from ansible_collections.okd.trust.plugins.module_utils.common import (
     write_atomic,
 )
 
+try:
+    import okd_trust
+except ImportError:
+    okd_trust = None
+
 
 def read(module, path, what):
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        # A regular file within the library's size limit: a FIFO or a device is never waited on.
+        return okd_trust.read_file(path)
     except (IOError, OSError) as e:
         module.fail_json(msg="cannot read %s %s: %s" % (what, path, to_text(e)))
 

@@ -151,11 +151,9 @@ def main():
             if not os.path.exists(path):
                 missing.append(path)
                 continue
-            with open(path, "rb") as f:
-                kubeconfigs[path] = f.read()
+            kubeconfigs[path] = okd_trust.read_file(path)
         for path in p["cluster_ca_paths"]:
-            with open(path, "rb") as f:
-                cluster_cas[path] = f.read()
+            cluster_cas[path] = okd_trust.read_file(path)
     except (IOError, OSError) as e:
         module.fail_json(msg=to_text(e))
     if not kubeconfigs:
