@@ -411,3 +411,22 @@ fn a_replaced_duplicate_is_decoded_but_never_converted() {
     let kept = merged.replace("    x-extra: 1\n", "");
     assert!(matches!(Kubeconfig::parse(kept.as_bytes()), Err(KubeconfigError::Document(_))));
 }
+
+/// Go's yaml.v2 scans `,`, `[` and `]` as part of a tag and wants a blank after it; YAML 1.2 ends
+/// the tag before a flow indicator. kubectl refuses the first two files and loads the last two
+/// (found by the kubectl differential: `"cluster": !!str,` in a JSON-style kubeconfig).
+#[test]
+fn a_tag_is_scanned_as_yaml_1_1_scans_it() {
+    let file = |context: &str| {
+        format!(
+            "{{\"apiVersion\": \"v1\", \"kind\": \"Config\", \"contexts\": [{{\"name\": \"a\", \"context\": {context}}}]}}"
+        )
+    };
+    for refused in [r#"{"cluster": !!str, "user": "u"}"#, r#"{"cluster": !!str}"#] {
+        let err = Kubeconfig::parse(file(refused).as_bytes()).unwrap_err();
+        assert!(matches!(err, KubeconfigError::Document(DocumentError::Syntax { .. })), "{refused}: {err}");
+    }
+    for loaded in [r#"{"cluster": !!str "x", "user": "u"}"#, "{\"cluster\": !!str\n}"] {
+        assert!(Kubeconfig::parse(file(loaded).as_bytes()).is_ok(), "{loaded}");
+    }
+}

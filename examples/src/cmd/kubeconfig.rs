@@ -6,7 +6,7 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use okd_trust::kubeconfig::{self, NamedCluster};
+use okd_trust::kubeconfig::{self, CaFileTrust, NamedCluster};
 use okd_trust::{CaBundle, Kubeconfig};
 use serde::Serialize;
 
@@ -106,12 +106,12 @@ fn cluster_view(config: &Kubeconfig, named: &NamedCluster, base: &str) -> Cluste
         }
     } else if let Some(file) = path {
         match input::read("certificate-authority", Path::new(&file)) {
-            Ok(bytes) if bytes.is_empty() => {
-                ca_view("file", Some(file), None, Some("empty: client-go uses the system roots".into()))
-            }
-            Ok(bytes) => match CaBundle::from_pem(&bytes) {
-                Ok(bundle) => ca_view("file", Some(file), Some(&bundle), None),
-                Err(e) => ca_view("file", Some(file), None, Some(e.to_string())),
+            Ok(bytes) => match CaFileTrust::from_bytes(&bytes) {
+                CaFileTrust::Bundle(bundle) => ca_view("file", Some(file), Some(&bundle), None),
+                CaFileTrust::SystemRoots => {
+                    ca_view("file", Some(file), None, Some("empty: client-go uses the system roots".into()))
+                }
+                CaFileTrust::Unloadable(e) => ca_view("file", Some(file), None, Some(e.to_string())),
             },
             Err(e) => ca_view("file", Some(file), None, Some(e.to_string())),
         }

@@ -2,7 +2,7 @@
 //! the cluster it uses, and what client-go verifies api-int against.
 
 use super::{CaFile, DoctorInput, FleetCache, Labelled};
-use crate::kubeconfig::{ClusterTrust, KubeconfigError};
+use crate::kubeconfig::{CaFileTrust, ClusterTrust, KubeconfigError};
 use crate::verify::{self, CertSummary, SignatureCache, Verdict, VerifyOptions};
 use crate::{CaBundle, Certificate, Kubeconfig, Timestamp};
 
@@ -61,11 +61,10 @@ fn file_roots<'a>(input: &'a DoctorInput, index: usize, written: &str) -> Roots<
         Err(reason) => {
             Roots::Unusable { path: file.path.clone(), reason: format!("cannot be read: {reason}"), text: None }
         }
-        // Zero bytes is no CA to client-go: it falls back to the system roots.
-        Ok(bytes) if bytes.is_empty() => system_roots(input, Some(file)),
-        Ok(bytes) => match CaBundle::from_pem(bytes) {
-            Ok(bundle) => Roots::File { file, text: bytes, bundle },
-            Err(e) => Roots::Unusable {
+        Ok(bytes) => match CaFileTrust::from_bytes(bytes) {
+            CaFileTrust::Bundle(bundle) => Roots::File { file, text: bytes, bundle },
+            CaFileTrust::SystemRoots => system_roots(input, Some(file)),
+            CaFileTrust::Unloadable(e) => Roots::Unusable {
                 path: file.path.clone(),
                 reason: format!("unable to load root certificates: {e}"),
                 text: Some(bytes),

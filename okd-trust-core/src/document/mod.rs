@@ -457,6 +457,45 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Refuses a tag that Go's yaml.v2 (YAML 1.1, so kubelet) scans differently from this
+    /// parser (YAML 1.2). yaml.v2 reads `,`, `[` and `]` as part of a tag, in flow context too,
+    /// and then wants a blank: so `{a: !!str, b: c}` and `{a: !!str}` do not load for kubelet,
+    /// where YAML 1.2 ends the tag before the indicator and reads on. Reading such a file would
+    /// accept what kubelet cannot load; the rare file yaml.v2 still loads this way (`[!!str, b]`,
+    /// a differently tagged list) is refused too, the safe way round.
+    fn check_tag_end(&self, node_start: usize) -> Result<(), DocumentError> {
+        let rest = &self.text.as_bytes()[node_start.min(self.text.len())..];
+        let mut i = 0;
+        if rest.first() == Some(&b'&') {
+            // The anchor, then the blanks before the tag.
+            while i < rest.len() && !rest[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            while i < rest.len() && (rest[i] == b' ' || rest[i] == b'\t') {
+                i += 1;
+            }
+        }
+        if rest.get(i) != Some(&b'!') || rest.get(i + 1) == Some(&b'<') {
+            // No tag written here, or a verbatim `!<...>`, which both scanners end at its `>`.
+            return Ok(());
+        }
+        let start = i;
+        // yaml.v2's tag characters: letters, digits and `_-;/?:@&=+$,.!~*'()[]%`.
+        let uri = |b: u8| b.is_ascii_alphanumeric() || b"_-;/?:@&=+$,.!~*'()[]%".contains(&b);
+        while i < rest.len() && uri(rest[i]) {
+            i += 1;
+        }
+        let message = if rest[start..i].iter().any(|b| b",[]".contains(b)) {
+            "a tag runs into a flow indicator, which YAML 1.1 (Go's yaml.v2) reads as part of the tag: did not \
+             find expected ',' or '}'"
+        } else if rest.get(i).is_some_and(|b| !b.is_ascii_whitespace()) {
+            "while scanning a tag, did not find expected whitespace or line break (YAML 1.1, Go's yaml.v2)"
+        } else {
+            return Ok(());
+        };
+        Err(DocumentError::Syntax { position: self.position(node_start + i), message: message.into() })
+    }
+
     /// Handles one parser event; `true` when the stream is over.
     fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<bool, DocumentError> {
         let here = self.offsets.byte(span.start.index());
@@ -476,6 +515,9 @@ impl<'a> Builder<'a> {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
+                if tag.is_some() {
+                    self.check_tag_end(here)?;
+                }
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
                     ScalarStyle::SingleQuoted => Style::SingleQuoted,
@@ -489,11 +531,17 @@ impl<'a> Builder<'a> {
                 self.attach(node)?;
             }
             Event::SequenceStart(anchor, tag) => {
+                if tag.is_some() {
+                    self.check_tag_end(here)?;
+                }
                 self.open(here)?;
                 let node = self.node(Kind::Sequence(Vec::new()), span, anchor, tag);
                 self.stack.push(Frame::Sequence { node, items: Vec::new() });
             }
             Event::MappingStart(anchor, tag) => {
+                if tag.is_some() {
+                    self.check_tag_end(here)?;
+                }
                 self.open(here)?;
                 let node = self.node(Kind::Mapping(Vec::new()), span, anchor, tag);
                 self.stack.push(Frame::Mapping { node, entries: Vec::new(), pending_key: None });

@@ -20,6 +20,7 @@ mod validate;
 
 use std::sync::OnceLock;
 
+use crate::bundle::BundleError;
 use crate::document::{self, Document, Kind, Node};
 use crate::{CaBundle, DocumentError, Limits, Position, go_base64};
 
@@ -67,6 +68,40 @@ pub enum ClusterTrust {
     SystemRoots,
     /// `insecure-skip-tls-verify: true` without a CA: the server is not verified at all.
     Insecure,
+}
+
+/// What client-go makes of the bytes of the CA file a cluster names (`certificate-authority`)
+/// when it builds its TLS client. Exhaustive on purpose: these are client-go's three outcomes.
+///
+/// ```
+/// use okd_trust::kubeconfig::CaFileTrust;
+/// let pem = okd_trust::examples::CLUSTER_CA_BUNDLE.as_bytes();
+/// assert!(matches!(CaFileTrust::from_bytes(pem), CaFileTrust::Bundle(b) if b.len() == 5));
+/// assert_eq!(CaFileTrust::from_bytes(b""), CaFileTrust::SystemRoots);
+/// assert!(matches!(CaFileTrust::from_bytes(b"not PEM"), CaFileTrust::Unloadable(_)));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaFileTrust {
+    /// The certificates it loads (what Go's loader skips is in the bundle's warnings).
+    Bundle(CaBundle),
+    /// Zero bytes: no CA at all, so client-go falls back to the system roots.
+    SystemRoots,
+    /// Bytes, but no certificate loads: client-go refuses the kubeconfig ("unable to load root
+    /// certificates").
+    Unloadable(BundleError),
+}
+
+impl CaFileTrust {
+    /// Reads a CA file's bytes as client-go does.
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        if bytes.is_empty() {
+            return CaFileTrust::SystemRoots;
+        }
+        match CaBundle::from_pem(bytes) {
+            Ok(bundle) => CaFileTrust::Bundle(bundle),
+            Err(e) => CaFileTrust::Unloadable(e),
+        }
+    }
 }
 
 /// A parsed kubeconfig: the model, plus the source it came from (for positions and edits).
