@@ -59,16 +59,6 @@ pub(crate) enum CliError {
         /// What the option takes.
         expected: &'static str,
     },
-    /// An input holds no certificate where one was needed.
-    #[error("{option} {}: {what}", path.display())]
-    Missing {
-        /// The option that named the file.
-        option: &'static str,
-        /// The path given.
-        path: PathBuf,
-        /// What is missing.
-        what: &'static str,
-    },
     /// client-go would not load this kubeconfig.
     #[error("{}: client-go cannot load it: {reason}", path.display())]
     Unloadable {

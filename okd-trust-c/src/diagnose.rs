@@ -192,9 +192,8 @@ impl OkdTrustDoctorOptions {
         }
         if !self.signer_secret.is_null() {
             let text = ffi::bytes(self.signer_secret, self.signer_secret_len, "signer_secret")?;
-            let secret = okd_trust_core::input::detect(DoctorInput::SIGNER_SECRET_LABEL, text)?
-                .into_secret()
-                .ok_or_else(|| FfiError::invalid("signer_secret: holds no Secret"))?;
+            let label = DoctorInput::SIGNER_SECRET_LABEL;
+            let secret = okd_trust_core::input::detect(label, text)?.required_secret(label)?;
             input.signer_secret = Some(Labelled::new(DoctorInput::SIGNER_SECRET_LABEL, secret));
         }
         input.server_name = ffi::optional_str(self.server_name, "server_name")?.map(str::to_owned);

@@ -197,8 +197,12 @@ fn manifest_kind(e: &ManifestError) -> ErrorKind {
 fn input_kind(e: &InputError) -> ErrorKind {
     match e {
         InputError::Invalid { source, .. } => source.kind(),
-        InputError::WrongKind { .. } | InputError::NoChain { .. } => ErrorKind::Invalid,
-        _ => ErrorKind::Parse,
+        InputError::WrongKind { .. }
+        | InputError::NoChain { .. }
+        | InputError::NoCaKey { .. }
+        | InputError::NoCa { .. }
+        | InputError::NoSecret { .. } => ErrorKind::Invalid,
+        InputError::Unrecognised { .. } => ErrorKind::Parse,
     }
 }
 

@@ -83,6 +83,22 @@ pub enum InputError {
         /// The input's label.
         label: String,
     },
+    /// A CA bundle was asked for, and a kubeconfig's current cluster embeds none.
+    #[error("{label}: this {found} holds no CA certificate")]
+    NoCa {
+        /// The input's label.
+        label: String,
+        /// What it is.
+        found: &'static str,
+    },
+    /// A Secret was asked for (the signer's), and the input holds none.
+    #[error("{label}: this {found} holds no Secret")]
+    NoSecret {
+        /// The input's label.
+        label: String,
+        /// What it is.
+        found: &'static str,
+    },
 }
 
 /// Reads `bytes` as whichever supported input it is; `label` (normally the path) names it in errors.
@@ -235,6 +251,34 @@ impl Detected {
                 Ok(out)
             }
         }
+    }
+
+    /// [`ca_bundle`](Self::ca_bundle) where a bundle is required: holding none is an error
+    /// naming `label` ([`InputError::NoCaKey`] for manifests, else [`InputError::NoCa`]).
+    ///
+    /// ```
+    /// use okd_trust::input;
+    /// let text = "kind: ConfigMap\nmetadata: {name: c, namespace: n}\ndata: {other: x}\n";
+    /// let err = input::detect("cm.yaml", text.as_bytes())?.required_ca_bundle("cm.yaml").unwrap_err();
+    /// assert_eq!((err.kind(), err.to_string().starts_with("cm.yaml: no ConfigMap or Secret")), (okd_trust::ErrorKind::Invalid, true));
+    /// # Ok::<(), okd_trust::Error>(())
+    /// ```
+    pub fn required_ca_bundle(&self, label: &str) -> Result<CaBundle, Error> {
+        match self.ca_bundle()? {
+            Some(bundle) => Ok(bundle),
+            None => Err(match self {
+                Detected::Manifests(_) => InputError::NoCaKey { label: label.to_owned() },
+                other => InputError::NoCa { label: label.to_owned(), found: other.kind_name() },
+            }
+            .into()),
+        }
+    }
+
+    /// [`into_secret`](Self::into_secret) where the Secret is required: holding none is
+    /// [`InputError::NoSecret`] naming `label`.
+    pub fn required_secret(self, label: &str) -> Result<Manifest, Error> {
+        let found = self.kind_name();
+        self.into_secret().ok_or_else(|| InputError::NoSecret { label: label.to_owned(), found }.into())
     }
 
     /// The doctor's signer Secret: the Secret named `loadbalancer-serving-signer` when the

@@ -115,10 +115,7 @@ impl PyCaBundle {
     fn load(py: Python<'_>, data: &Bound<'_, PyAny>, label: &str) -> PyResult<Self> {
         let bytes = bytes_of(data, "data")?;
         let detected = okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))?;
-        match detected.ca_bundle().map_err(|e| convert::error(py, e))? {
-            Some(bundle) => Ok(Self::new(bundle)),
-            None => Err(convert::validation_error(format!("{label}: holds no CA certificate"))),
-        }
+        detected.required_ca_bundle(label).map(Self::new).map_err(|e| convert::error(py, e))
     }
 
     /// A bundle of these certificates, in order, later duplicates dropped.

@@ -106,11 +106,6 @@ pub(crate) fn error(py: Python<'_>, error: impl Into<okd_trust::Error>) -> PyErr
     err
 }
 
-/// An `okd_trust.Error` of the given class without a core error behind it.
-pub(crate) fn validation_error(message: impl Into<String>) -> PyErr {
-    ValidationError::new_err(message.into())
-}
-
 /// The base class, for misuse the core does not model.
 pub(crate) fn plain_error(message: impl Into<String>) -> PyErr {
     Error::new_err(message.into())

@@ -55,10 +55,7 @@ pub(crate) fn bundle(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) -> P
     if convert::is_content(value) {
         let bytes = bytes_of(value, label)?;
         let detected = okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))?;
-        return detected
-            .ca_bundle()
-            .map_err(|e| convert::error(py, e))?
-            .ok_or_else(|| convert::validation_error(format!("{label}: holds no CA certificate")));
+        return detected.required_ca_bundle(label).map_err(|e| convert::error(py, e));
     }
     Ok(CaBundle::from_certificates(certificates(py, value, label)?))
 }
@@ -73,8 +70,7 @@ pub(crate) fn kubeconfig(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) 
 
 pub(crate) fn secret(py: Python<'_>, value: &Bound<'_, PyAny>, label: &str) -> PyResult<Manifest> {
     let bytes = bytes_of(value, label)?;
-    let found = okd_trust::input::detect(label, &bytes).map_err(|e| convert::error(py, e))?.into_secret();
-    found.ok_or_else(|| convert::validation_error(format!("{label}: holds no Secret")))
+    okd_trust::input::detect(label, &bytes).and_then(|d| d.required_secret(label)).map_err(|e| convert::error(py, e))
 }
 
 /// `(label, value)` pairs of a mapping.

@@ -137,3 +137,15 @@ def test_a_damaged_served_chain_is_an_error_never_a_shorter_chain():
         okd_trust.verify(lenient, examples.CLUSTER_CA_BUNDLE, at=examples.EXAMPLE_AT)
     clean = okd_trust.CaBundle.from_pem(examples.API_INT_SERVING_CHAIN)
     assert okd_trust.verify(clean, examples.CLUSTER_CA_BUNDLE, at=examples.EXAMPLE_AT).trusted
+
+
+def test_an_input_holding_no_ca_or_no_secret_is_a_validation_error():
+    no_ca = "".join(line for line in examples.NODE_KUBECONFIG.splitlines(keepends=True)
+                    if "certificate-authority-data" not in line)
+    with pytest.raises(okd_trust.ValidationError, match="kubeconfig: this kubeconfig holds no CA certificate"):
+        okd_trust.CaBundle.load(no_ca, label="kubeconfig")
+    config_map = "kind: ConfigMap\nmetadata: {name: c, namespace: n}\ndata: {other: x}\n"
+    with pytest.raises(okd_trust.ValidationError, match="no ConfigMap or Secret in it has a key"):
+        okd_trust.CaBundle.load(config_map, label="cm.yaml")
+    with pytest.raises(okd_trust.ValidationError, match="this PEM holds no Secret"):
+        okd_trust.diagnose({"k": examples.NODE_KUBECONFIG}, signer_secret=examples.CLUSTER_CA_BUNDLE)

@@ -238,10 +238,7 @@ fn lock_kubeconfigs(paths: &[PathBuf]) -> Result<Vec<Locked>, CliError> {
 
 /// Reads any supported file as a CA bundle.
 fn read_bundle(option: &'static str, path: &Path) -> Result<CaBundle, CliError> {
-    read_detected(option, path)?
-        .ca_bundle()
-        .map_err(|source| CliError::Input { option, source })?
-        .ok_or(CliError::Missing { option, path: path.to_owned(), what: "holds no CA certificate" })
+    read_detected(option, path)?.required_ca_bundle(&label(path)).map_err(|source| CliError::Input { option, source })
 }
 
 /// The files `--fix` may write, each locked since before it was read.
@@ -319,12 +316,9 @@ fn read_inputs(args: &Args) -> Result<(DoctorInput, Held), CliError> {
         input.multus_ca = Some(Labelled::new(label(path), read_bundle("--multus-ca", path)?));
     }
     if let Some(path) = &args.signer_secret {
-        let detected = read_detected("--signer-secret", path)?;
-        let secret = detected.into_secret().ok_or(CliError::Missing {
-            option: "--signer-secret",
-            path: path.clone(),
-            what: "holds no Secret",
-        })?;
+        let secret = read_detected("--signer-secret", path)?
+            .required_secret(&label(path))
+            .map_err(|source| CliError::Input { option: "--signer-secret", source })?;
         input.signer_secret = Some(Labelled::new(label(path), secret));
     }
     Ok((input, held))
