@@ -18,7 +18,14 @@ use super::{Kind, Node};
 /// before it reads a single field.
 pub(crate) fn from_node<'a, T: de::Deserialize<'a>>(node: &'a Node, reading: Reading) -> Result<T, FieldError> {
     value::check(node, reading).map_err(FieldError::NotJson)?;
-    T::deserialize(NodeDeserializer { node, reading }).map_err(FieldError::Field)
+    from_checked_node(node, reading).map_err(FieldError::Field)
+}
+
+/// [`from_node`] for a node [`value::check`] has already passed (a reader that must do
+/// something between the two, as client-go sniffs a kubeconfig's version): the walk is not
+/// repeated.
+pub(crate) fn from_checked_node<'a, T: de::Deserialize<'a>>(node: &'a Node, reading: Reading) -> Result<T, DeError> {
+    T::deserialize(NodeDeserializer { node, reading })
 }
 
 /// Why a node does not read as the model.
@@ -154,7 +161,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'de> {
         }
     }
 
-    /// An ignored field was checked by [`from_node`] already; nothing in it is read.
+    /// An ignored field was checked already (see [`from_node`]); nothing in it is read.
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         visitor.visit_unit()
     }

@@ -22,7 +22,7 @@ use ascii_input::AsciiInput;
 use long_values::Shortened;
 use offsets::CharToByte;
 
-pub(crate) use de::{FieldError, from_node};
+pub(crate) use de::{FieldError, from_checked_node, from_node};
 pub(crate) use value::{NotJson, Reading, check, entries};
 
 /// How a scalar was written in the source.

@@ -419,13 +419,10 @@ fn read_model(document: &Document, root: &Node) -> Result<Config, KubeconfigErro
     document::check(root, document::Reading::Untyped).map_err(not_json)?;
     check_version(root)
         .map_err(|message| KubeconfigError::NotAConfig { position: document.position(root.start), message })?;
-    document::from_node::<Config>(root, document::Reading::Untyped).map_err(|e| match e {
-        document::FieldError::NotJson(e) => not_json(e),
-        document::FieldError::Field(e) => KubeconfigError::Field {
-            position: document.position(e.offset(root.start)),
-            path: e.path(),
-            message: e.message,
-        },
+    document::from_checked_node::<Config>(root, document::Reading::Untyped).map_err(|e| KubeconfigError::Field {
+        position: document.position(e.offset(root.start)),
+        path: e.path(),
+        message: e.message,
     })
 }
 
@@ -442,7 +439,7 @@ fn check_version(root: &Node) -> Result<(), String> {
         found.sort_by(|a, b| a.0.cmp(&b.0));
         let value = match found.last() {
             None => return Ok(String::new()),
-            Some((_, node)) => document::from_node::<serde_json::Value>(node, document::Reading::Untyped)
+            Some((_, node)) => document::from_checked_node::<serde_json::Value>(node, document::Reading::Untyped)
                 .map_err(|_| format!("couldn't get version/kind: {name} does not read"))?,
         };
         match value {
